@@ -1,0 +1,140 @@
+//! Command-line arguments and one module per subcommand.
+
+mod basic;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use agglo::io::Input;
+use agglo::{Format, Network};
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Network analysis of urban agglomerations: commuting circles, travel times,
+/// centrality and scenarios on China's city network (embedded) or your own.
+#[derive(Debug, Parser)]
+#[command(name = "agglo", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the network comes from (default: the embedded national dataset).
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Folder with cities.csv, links.csv and optionally agglomerations.csv.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// cities.csv (with --links, optionally --agglomerations).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cities: Option<PathBuf>,
+    /// links.csv.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub links: Option<PathBuf>,
+    /// agglomerations.csv.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub agglomerations: Option<PathBuf>,
+    /// One GeoJSON FeatureCollection (cities as Points, links as LineStrings).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub network: Option<PathBuf>,
+    /// Do not print warnings about the input.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OutFormat {
+    /// Aligned text.
+    Table,
+    /// CSV with a header.
+    Csv,
+    /// JSON array of objects.
+    Json,
+}
+
+impl From<OutFormat> for Format {
+    fn from(f: OutFormat) -> Format {
+        match f {
+            OutFormat::Table => Format::Table,
+            OutFormat::Csv => Format::Csv,
+            OutFormat::Json => Format::Json,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Counts of cities, links by mode, agglomerations, population, bounding box.
+    Info(basic::InfoArgs),
+    /// Check the input and print every problem found; exit 1 on any error.
+    Validate(basic::ValidateArgs),
+    /// Write the network as loaded (GeoJSON, or a folder of CSV files).
+    Export(basic::ExportArgs),
+    /// List cities, optionally of one agglomeration.
+    Cities(basic::CitiesArgs),
+    /// The cities nearest to a coordinate.
+    Nearest(basic::NearestArgs),
+}
+
+impl InputArgs {
+    pub fn input(&self) -> anyhow::Result<Input> {
+        let csv_given =
+            self.cities.is_some() || self.links.is_some() || self.agglomerations.is_some();
+        let sources = [self.data.is_some(), csv_given, self.network.is_some()];
+        if sources.iter().filter(|b| **b).count() > 1 {
+            bail!("give only one of --data, --cities/--links/--agglomerations, --network");
+        }
+        Ok(if let Some(d) = &self.data {
+            Input::Dir(d.clone())
+        } else if let Some(n) = &self.network {
+            Input::GeoJson(n.clone())
+        } else if csv_given {
+            let (Some(c), Some(l)) = (&self.cities, &self.links) else {
+                bail!("--cities and --links go together (--agglomerations is optional)");
+            };
+            Input::Files {
+                cities: c.clone(),
+                links: l.clone(),
+                agglomerations: self.agglomerations.clone(),
+            }
+        } else {
+            Input::Embedded
+        })
+    }
+
+    /// Loads the network, printing warnings to stderr unless `--quiet`.
+    pub fn load(&self) -> anyhow::Result<Network> {
+        let (net, warnings) = self.input()?.load().context("cannot load the network")?;
+        if !self.quiet && !warnings.0.is_empty() {
+            eprintln!("{warnings}");
+        }
+        Ok(net)
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Info(a) => basic::info(&cli.input, a),
+        Command::Validate(a) => basic::validate(&cli.input, a),
+        Command::Export(a) => basic::export(&cli.input, a),
+        Command::Cities(a) => basic::cities(&cli.input, a),
+        Command::Nearest(a) => basic::nearest(&cli.input, a),
+    }
+}
+
+/// Prints a table, or writes it atomically to `out`.
+pub fn emit(
+    table: &agglo::Table,
+    format: OutFormat,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let text = table.render(format.into());
+    match out {
+        Some(p) => agglo::io::write_atomic(p, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}

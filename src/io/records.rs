@@ -1,0 +1,178 @@
+use crate::error::{Issue, Loc};
+use crate::model::{AgglomerationKind, City, Mode};
+
+/// A link as read from a file, naming its cities by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkRecord {
+    /// Origin city id.
+    pub from: String,
+    /// Destination city id.
+    pub to: String,
+    /// Transport mode.
+    pub mode: Mode,
+    /// In-vehicle or driving minutes.
+    pub minutes: f64,
+    /// Route length in km.
+    pub km: f64,
+    /// Services per day in one direction.
+    pub services_per_day: Option<f64>,
+    /// Line name.
+    pub line: Option<String>,
+    /// Opening year.
+    pub opened: Option<u16>,
+    /// One-way link.
+    pub oneway: bool,
+    /// Provenance note.
+    pub source: Option<String>,
+    /// Route geometry.
+    pub geometry: Option<geo::LineString<f64>>,
+    /// Where it was read from.
+    pub loc: Loc,
+}
+
+/// An agglomeration as read from a file, naming its cities by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggRecord {
+    /// Stable id.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// City cluster or metropolitan area.
+    pub kind: AgglomerationKind,
+    /// Core city ids.
+    pub cores: Vec<String>,
+    /// Member city ids.
+    pub members: Vec<String>,
+    /// Members only partly included.
+    pub partial: Vec<String>,
+    /// Approval year.
+    pub approved: Option<u16>,
+    /// Provenance note.
+    pub source: Option<String>,
+    /// Where it was read from.
+    pub loc: Loc,
+}
+
+/// Everything read from the input files, before cross-checking: cities, links
+/// and agglomerations, and the problems found while parsing.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkData {
+    /// Cities in file order.
+    pub cities: Vec<City>,
+    /// Links in file order.
+    pub links: Vec<LinkRecord>,
+    /// Agglomerations in file order.
+    pub agglomerations: Vec<AggRecord>,
+    /// Problems found while parsing (missing columns, bad numbers, ...).
+    pub issues: Vec<Issue>,
+}
+
+use super::fields::{FieldSource, Fields};
+
+/// Parses one city record (coordinates given separately for GeoJSON points).
+pub(crate) fn parse_city<S: FieldSource>(
+    f: &mut Fields<'_, S>,
+    point: Option<(f64, f64)>,
+) -> Option<City> {
+    let id = f.str("id");
+    if !id.is_empty() && !is_valid_id(&id) {
+        f.error(
+            "id",
+            format!("`{id}` is not a valid id (ASCII letters, digits, `-` and `_` only)"),
+        );
+    }
+    let name = f.str("name");
+    let name_zh = f.opt_str("name_zh").unwrap_or_default();
+    let province = f.opt_str("province").unwrap_or_default();
+    let adcode = f.opt_u64("adcode");
+    if let Some(a) = adcode
+        && !(100_000..=999_999).contains(&a)
+    {
+        f.error("adcode", format!("must have 6 digits, got {a}"));
+    }
+    let (lon, lat) = match point {
+        Some(p) => p,
+        None => (f.f64_in("lon", -180.0, 180.0), f.f64_in("lat", -90.0, 90.0)),
+    };
+    let city = City {
+        id,
+        name,
+        name_zh,
+        province,
+        adcode: adcode.map(|a| a as u32),
+        lon,
+        lat,
+        pop_2020: f.u64("pop_2020"),
+        pop_2010: f.opt_u64("pop_2010"),
+        urban_pop_2020: f.opt_u64("urban_pop_2020"),
+        access_hsr_min: f.opt_f64("access_hsr_min"),
+        access_rail_min: f.opt_f64("access_rail_min"),
+        level: f.opt_str("level"),
+        source: f.opt_str("source"),
+        loc: f.loc.clone(),
+    };
+    Some(city)
+}
+
+/// Parses one link record (geometry given separately for GeoJSON).
+pub(crate) fn parse_link<S: FieldSource>(
+    f: &mut Fields<'_, S>,
+    geometry: Option<geo::LineString<f64>>,
+) -> Option<LinkRecord> {
+    let from = f.str("from");
+    let to = f.str("to");
+    let mode = f.parsed::<Mode>("mode");
+    let minutes = f.f64("minutes");
+    let km = f.f64("km");
+    let link = LinkRecord {
+        from,
+        to,
+        mode: mode.unwrap_or(Mode::Road),
+        minutes,
+        km,
+        services_per_day: f.opt_f64("services_per_day"),
+        line: f.opt_str("line"),
+        opened: f.opt_year("opened"),
+        oneway: f.bool("oneway"),
+        source: f.opt_str("source"),
+        geometry,
+        loc: f.loc.clone(),
+    };
+    Some(link)
+}
+
+/// Parses one agglomeration record.
+pub(crate) fn parse_agglomeration<S: FieldSource>(f: &mut Fields<'_, S>) -> Option<AggRecord> {
+    let id = f.str("id");
+    if !id.is_empty() && !is_valid_id(&id) {
+        f.error(
+            "id",
+            format!("`{id}` is not a valid id (ASCII letters, digits, `-` and `_` only)"),
+        );
+    }
+    let rec = AggRecord {
+        id,
+        name: f.str("name"),
+        name_zh: f.opt_str("name_zh").unwrap_or_default(),
+        kind: f
+            .parsed::<AgglomerationKind>("kind")
+            .unwrap_or(AgglomerationKind::CityCluster),
+        cores: f.id_list("cores"),
+        members: f.id_list("members"),
+        partial: f.id_list("partial"),
+        approved: f.opt_year("approved"),
+        source: f.opt_str("source"),
+        loc: f.loc.clone(),
+    };
+    Some(rec)
+}
+
+/// Ids are ASCII letters, digits, `-` and `_`.
+pub(crate) fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}

@@ -1,0 +1,48 @@
+//! # agglo — network analysis of urban agglomerations
+//!
+//! `agglo` models a country's cities as the nodes of a graph and its rail and
+//! road links as weighted edges, and answers the questions planners ask of
+//! city clusters and metropolitan areas: which cities lie within an hour of a
+//! core city door to door, how many people live there, which cities hold a
+//! cluster's network together, and what a new line would change.
+//!
+//! ## Map of the library
+//! - [`model`]: [`City`], [`Link`], [`Mode`], [`Agglomeration`].
+//! - [`Network`]: the checked network with its petgraph graph, its compact
+//!   adjacency ([`Csr`]) for hot loops and its spatial index ([`SpatialIndex`]).
+//! - [`io`]: CSV and GeoJSON readers and writers, the embedded dataset
+//!   ([`io::Input::Embedded`]) and atomic output files.
+//! - [`error`]: every problem in the input is an [`Issue`] naming the file,
+//!   line or feature and field; loading fails with all of them at once.
+//! - [`Table`]: results printed as a text table, CSV or JSON.
+//!
+//! ## Conventions
+//! Coordinates are WGS84 degrees with **longitude as x and latitude as y**.
+//! Distances are great-circle kilometres; times are minutes.
+//!
+//! ## Glossary
+//! - **Agglomeration**: a city cluster (城市群, several metropolitan areas
+//!   and their hinterland, as designated by national plans) or a
+//!   metropolitan area (都市圈, a core city and the cities within its
+//!   one-hour commuting reach).
+//! - **Core city**: a city an agglomeration's plan names as its centre.
+//! - **Door-to-door time**: access from the city centre to the station, the
+//!   expected wait, in-vehicle time, transfers, and egress at the far end.
+//! - **Commuting circle**: the area and cities reachable door to door from a
+//!   core city within a time budget (one hour by default: 1小时通勤圈).
+//! - **Betweenness**: how often a city lies on shortest paths between others.
+//! - **Accessibility**: the population reachable from a city, weighted by a
+//!   decreasing function of travel time.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod io;
+pub mod model;
+mod network;
+mod table;
+
+pub use error::{Issue, Issues, LoadError, LookupError, Severity, WriteError};
+pub use model::{Agglomeration, AgglomerationKind, City, CityIdx, Link, Mode};
+pub use network::{Arc, Csr, Network, SpatialIndex, haversine_km};
+pub use table::{Cell, Format, Table};

@@ -1,0 +1,358 @@
+//! Cross-checks of the parsed data and construction of the [`Network`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use super::{Csr, Network, SpatialIndex, haversine_km};
+use crate::error::{Issue, Issues, LoadError, Severity};
+use crate::io::{AggRecord, LinkRecord, NetworkData};
+use crate::model::{Agglomeration, CityIdx, Link};
+
+/// A city farther than this from every other city draws a warning.
+const ISOLATED_KM: f64 = 1000.0;
+/// A link geometry whose end lies farther than this from its city draws a warning.
+const GEOMETRY_END_KM: f64 = 30.0;
+
+pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
+    let NetworkData {
+        cities,
+        links,
+        agglomerations,
+        mut issues,
+    } = data;
+
+    let mut by_id: HashMap<String, CityIdx> = HashMap::with_capacity(cities.len());
+    for (i, c) in cities.iter().enumerate() {
+        if let Some(&first) = by_id.get(&c.id) {
+            issues.push(Issue::error(
+                c.loc.clone(),
+                Some("id"),
+                format!(
+                    "duplicate city id `{}` (first defined at {})",
+                    c.id, cities[first as usize].loc
+                ),
+            ));
+        } else {
+            by_id.insert(c.id.clone(), i as CityIdx);
+        }
+    }
+    let resolve = |id: &str, rec_loc: &crate::error::Loc, field: &str, issues: &mut Vec<Issue>| {
+        let r = by_id.get(id).copied();
+        if r.is_none() {
+            issues.push(Issue::error(
+                rec_loc.clone(),
+                Some(field),
+                format!("unknown city `{id}`"),
+            ));
+        }
+        r
+    };
+
+    let mut built_links = Vec::with_capacity(links.len());
+    let mut seen_links: HashMap<(CityIdx, CityIdx, String, String), crate::error::Loc> =
+        HashMap::new();
+    for l in links {
+        let from = resolve(&l.from, &l.loc, "from", &mut issues);
+        let to = resolve(&l.to, &l.loc, "to", &mut issues);
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        if from == to {
+            issues.push(Issue::error(
+                l.loc.clone(),
+                Some("to"),
+                format!("self-loop: link from `{}` to itself", l.from),
+            ));
+            continue;
+        }
+        if l.minutes == 0.0 {
+            issues.push(Issue::error(
+                l.loc.clone(),
+                Some("minutes"),
+                "zero minutes between distinct cities",
+            ));
+        }
+        if l.km == 0.0 {
+            issues.push(Issue::warning(
+                l.loc.clone(),
+                Some("km"),
+                "zero km between distinct cities",
+            ));
+        }
+        let key = (
+            from.min(to),
+            from.max(to),
+            l.mode.to_string(),
+            l.line.clone().unwrap_or_default(),
+        );
+        if let Some(first) = seen_links.get(&key) {
+            issues.push(Issue::warning(
+                l.loc.clone(),
+                None,
+                format!(
+                    "duplicate {} link {}–{} on the same line (first at {first})",
+                    l.mode, l.from, l.to
+                ),
+            ));
+        } else {
+            seen_links.insert(key, l.loc.clone());
+        }
+        let geometry = check_geometry(
+            &l,
+            &cities[from as usize],
+            &cities[to as usize],
+            &mut issues,
+        );
+        built_links.push(Link {
+            from,
+            to,
+            mode: l.mode,
+            minutes: l.minutes,
+            km: l.km,
+            services_per_day: l.services_per_day,
+            line: l.line,
+            opened: l.opened,
+            oneway: l.oneway,
+            source: l.source,
+            geometry,
+            loc: l.loc,
+        });
+    }
+
+    let mut aggs = Vec::with_capacity(agglomerations.len());
+    let mut agg_ids: BTreeMap<String, crate::error::Loc> = BTreeMap::new();
+    for a in agglomerations {
+        if let Some(first) = agg_ids.get(&a.id) {
+            issues.push(Issue::error(
+                a.loc.clone(),
+                Some("id"),
+                format!("duplicate agglomeration id `{}` (first at {first})", a.id),
+            ));
+            continue;
+        }
+        agg_ids.insert(a.id.clone(), a.loc.clone());
+        if let Some(agg) = check_agglomeration(a, &resolve, &mut issues) {
+            aggs.push(agg);
+        }
+    }
+
+    let spatial = SpatialIndex::new(&cities);
+    if cities.len() >= 3 {
+        for c in &cities {
+            let near = spatial.nearest(&cities, c.lon, c.lat, 2);
+            if let Some(&(_, d)) = near.get(1)
+                && d > ISOLATED_KM
+            {
+                issues.push(Issue::warning(
+                    c.loc.clone(),
+                    Some("lon"),
+                    format!(
+                        "`{}` lies {d:.0} km from the nearest other city: check lon/lat (lon is x, lat is y)",
+                        c.id
+                    ),
+                ));
+            }
+        }
+    }
+
+    let issues = Issues(issues);
+    if issues.error_count() > 0 {
+        let mut list = issues.0;
+        list.sort_by(|a, b| {
+            let key = |i: &Issue| {
+                let pos = match i.loc.pos {
+                    crate::error::Pos::File => 0,
+                    crate::error::Pos::Line(n) => n,
+                    crate::error::Pos::Feature(n) => n as u64 + 1,
+                };
+                (i.severity, i.loc.file.clone(), pos)
+            };
+            key(a).cmp(&key(b))
+        });
+        return Err(LoadError::Invalid {
+            issues: Issues(list),
+        });
+    }
+
+    let mut graph = DiGraph::with_capacity(cities.len(), built_links.len() * 2);
+    for i in 0..cities.len() {
+        graph.add_node(i as CityIdx);
+    }
+    for (i, l) in built_links.iter().enumerate() {
+        let (a, b) = (
+            NodeIndex::new(l.from as usize),
+            NodeIndex::new(l.to as usize),
+        );
+        graph.add_edge(a, b, i as u32);
+        if !l.oneway {
+            graph.add_edge(b, a, i as u32);
+        }
+    }
+    let csr = Csr::build(cities.len(), &built_links, false);
+    debug_assert!(issues.0.iter().all(|i| i.severity == Severity::Warning));
+    Ok((
+        Network {
+            cities,
+            links: built_links,
+            agglomerations: aggs,
+            by_id,
+            graph,
+            csr,
+            spatial,
+        },
+        issues,
+    ))
+}
+
+fn check_geometry(
+    l: &LinkRecord,
+    a: &crate::model::City,
+    b: &crate::model::City,
+    issues: &mut Vec<Issue>,
+) -> Option<geo::LineString<f64>> {
+    let g = l.geometry.as_ref()?;
+    if g.0.len() < 2 {
+        issues.push(Issue::error(
+            l.loc.clone(),
+            Some("geometry"),
+            "a link's LineString needs at least two positions",
+        ));
+        return None;
+    }
+    let (first, last) = (g.0[0], g.0[g.0.len() - 1]);
+    let close = |p: geo::Coord<f64>, c: &crate::model::City| {
+        (p.x - c.lon).abs() < 1e-6 && (p.y - c.lat).abs() < 1e-6
+    };
+    // A two-point geometry equal to the straight segment is the default.
+    if g.0.len() == 2 && close(first, a) && close(last, b) {
+        return None;
+    }
+    for (p, c) in [(first, a), (last, b)] {
+        let d = haversine_km(p.x, p.y, c.lon, c.lat);
+        if d > GEOMETRY_END_KM {
+            issues.push(Issue::warning(
+                l.loc.clone(),
+                Some("geometry"),
+                format!("geometry ends {d:.0} km from `{}`", c.id),
+            ));
+        }
+    }
+    Some(g.clone())
+}
+
+fn check_agglomeration(
+    a: AggRecord,
+    resolve: &impl Fn(&str, &crate::error::Loc, &str, &mut Vec<Issue>) -> Option<CityIdx>,
+    issues: &mut Vec<Issue>,
+) -> Option<Agglomeration> {
+    let list = |ids: &[String], field: &str, issues: &mut Vec<Issue>| -> Vec<CityIdx> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(i) = resolve(id, &a.loc, field, issues) {
+                if seen.insert(i) {
+                    out.push(i);
+                } else {
+                    issues.push(Issue::warning(
+                        a.loc.clone(),
+                        Some(field),
+                        format!("`{id}` is listed twice"),
+                    ));
+                }
+            }
+        }
+        out
+    };
+    let members = list(&a.members, "members", issues);
+    let cores = list(&a.cores, "cores", issues);
+    let partial = list(&a.partial, "partial", issues);
+    let mut ok = true;
+    if a.members.is_empty() {
+        issues.push(Issue::error(
+            a.loc.clone(),
+            Some("members"),
+            format!("agglomeration `{}` has no members", a.id),
+        ));
+        ok = false;
+    }
+    if a.cores.is_empty() {
+        issues.push(Issue::error(
+            a.loc.clone(),
+            Some("cores"),
+            format!("agglomeration `{}` has no core city", a.id),
+        ));
+        ok = false;
+    }
+    let member_set: HashSet<CityIdx> = members.iter().copied().collect();
+    for (field, ids, idxs) in [
+        ("cores", &a.cores, &cores),
+        ("partial", &a.partial, &partial),
+    ] {
+        for (id, i) in ids.iter().zip(idxs.iter()) {
+            if !member_set.contains(i) {
+                issues.push(Issue::error(
+                    a.loc.clone(),
+                    Some(field),
+                    format!("`{id}` is not among the members"),
+                ));
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(Agglomeration {
+        id: a.id,
+        name: a.name,
+        name_zh: a.name_zh,
+        kind: a.kind,
+        cores,
+        members,
+        partial,
+        approved: a.approved,
+        source: a.source,
+        loc: a.loc,
+    })
+}
+
+pub(super) fn to_data(net: &Network) -> NetworkData {
+    let id = |i: CityIdx| net.city(i).id.clone();
+    let ids = |v: &[CityIdx]| v.iter().map(|&i| id(i)).collect::<Vec<_>>();
+    NetworkData {
+        cities: net.cities.clone(),
+        links: net
+            .links
+            .iter()
+            .map(|l| LinkRecord {
+                from: id(l.from),
+                to: id(l.to),
+                mode: l.mode,
+                minutes: l.minutes,
+                km: l.km,
+                services_per_day: l.services_per_day,
+                line: l.line.clone(),
+                opened: l.opened,
+                oneway: l.oneway,
+                source: l.source.clone(),
+                geometry: l.geometry.clone(),
+                loc: l.loc.clone(),
+            })
+            .collect(),
+        agglomerations: net
+            .agglomerations
+            .iter()
+            .map(|a| AggRecord {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                name_zh: a.name_zh.clone(),
+                kind: a.kind,
+                cores: ids(&a.cores),
+                members: ids(&a.members),
+                partial: ids(&a.partial),
+                approved: a.approved,
+                source: a.source.clone(),
+                loc: a.loc.clone(),
+            })
+            .collect(),
+        issues: Vec::new(),
+    }
+}

@@ -1,0 +1,203 @@
+//! One result table, printed as an aligned text table, CSV or JSON.
+//!
+//! Every command that prints results builds a [`Table`]; the same columns
+//! appear in all three formats. JSON is an array of objects whose keys are the
+//! column names, with numbers as numbers and empty cells as `null`.
+
+use serde_json::{Map, Value};
+
+/// Output format of a printed result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned, human-readable text.
+    Table,
+    /// RFC 4180 CSV with a header.
+    Csv,
+    /// JSON (see the module docs).
+    Json,
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text.
+    Str(String),
+    /// A whole number.
+    Int(i64),
+    /// A number shown with the given decimals in tables and CSV.
+    Float(f64, usize),
+    /// Missing.
+    Empty,
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Str(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(v, d) => format!("{v:.d$}", d = *d),
+            Cell::Empty => String::new(),
+        }
+    }
+    fn json(&self) -> Value {
+        match self {
+            Cell::Str(s) => Value::String(s.clone()),
+            Cell::Int(i) => Value::from(*i),
+            Cell::Float(v, d) => {
+                let p = 10f64.powi(*d as i32);
+                serde_json::Number::from_f64((v * p).round() / p).map_or(Value::Null, Value::Number)
+            }
+            Cell::Empty => Value::Null,
+        }
+    }
+    fn numeric(&self) -> bool {
+        matches!(self, Cell::Int(_) | Cell::Float(..))
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Str(s.to_owned())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Str(s)
+    }
+}
+impl From<u64> for Cell {
+    fn from(v: u64) -> Cell {
+        Cell::Int(v as i64)
+    }
+}
+impl From<usize> for Cell {
+    fn from(v: usize) -> Cell {
+        Cell::Int(v as i64)
+    }
+}
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Cell {
+        v.map_or(Cell::Empty, Into::into)
+    }
+}
+
+/// A table of results.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// Column names (also the JSON keys and CSV header).
+    pub columns: Vec<String>,
+    /// Rows, each as long as `columns`.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// An empty table with these columns.
+    pub fn new(columns: &[&str]) -> Table {
+        Table {
+            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+    /// Appends a row.
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+    /// Renders in `format`; the text always ends with a newline.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Table => self.render_text(),
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(&self.columns).expect("in memory");
+                for r in &self.rows {
+                    w.write_record(r.iter().map(Cell::text)).expect("in memory");
+                }
+                String::from_utf8(w.into_inner().expect("in memory")).expect("utf-8")
+            }
+            Format::Json => {
+                let v: Vec<Value> = self.rows.iter().map(|r| self.row_json(r)).collect();
+                let mut s = serde_json::to_string_pretty(&v).expect("serialisable");
+                s.push('\n');
+                s
+            }
+        }
+    }
+    /// One row as a JSON object.
+    pub fn row_json(&self, r: &[Cell]) -> Value {
+        let mut m = Map::new();
+        for (c, v) in self.columns.iter().zip(r) {
+            m.insert(c.clone(), v.json());
+        }
+        Value::Object(m)
+    }
+    fn render_text(&self) -> String {
+        let texts: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(Cell::text).collect())
+            .collect();
+        let width = |s: &str| {
+            s.chars()
+                .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
+                .sum::<usize>()
+        };
+        let mut w: Vec<usize> = self.columns.iter().map(|c| width(c)).collect();
+        for r in &texts {
+            for (i, t) in r.iter().enumerate() {
+                w[i] = w[i].max(width(t));
+            }
+        }
+        let mut out = String::new();
+        let line = |cells: &[String], numeric: &dyn Fn(usize) -> bool, out: &mut String| {
+            let mut parts = Vec::new();
+            for (i, t) in cells.iter().enumerate() {
+                let pad = " ".repeat(w[i] - width(t));
+                parts.push(if numeric(i) {
+                    format!("{pad}{t}")
+                } else {
+                    format!("{t}{pad}")
+                });
+            }
+            out.push_str(parts.join("  ").trim_end());
+            out.push('\n');
+        };
+        let col_numeric: Vec<bool> = (0..self.columns.len())
+            .map(|i| {
+                self.rows.iter().any(|r| r[i].numeric())
+                    && self
+                        .rows
+                        .iter()
+                        .all(|r| r[i].numeric() || r[i] == Cell::Empty)
+            })
+            .collect();
+        line(&self.columns, &|i| col_numeric[i], &mut out);
+        let rule: Vec<String> = w.iter().map(|n| "-".repeat(*n)).collect();
+        line(&rule, &|_| false, &mut out);
+        for r in &texts {
+            line(r, &|i| col_numeric[i], &mut out);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_three_formats() {
+        let mut t = Table::new(&["city", "minutes"]);
+        t.push(vec!["成都".into(), Cell::Float(12.345, 1)]);
+        t.push(vec!["b".into(), Cell::Empty]);
+        assert_eq!(t.render(Format::Csv), "city,minutes\n成都,12.3\nb,\n");
+        assert_eq!(
+            t.render(Format::Json),
+            "[\n  {\n    \"city\": \"成都\",\n    \"minutes\": 12.3\n  },\n  {\n    \"city\": \"b\",\n    \"minutes\": null\n  }\n]\n"
+        );
+        assert_eq!(
+            t.render(Format::Table),
+            "city  minutes\n----  -------\n成都     12.3\nb\n"
+        );
+    }
+}
