@@ -36,13 +36,15 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod algorithms;
 pub mod error;
 pub mod io;
 pub mod model;
 mod network;
 mod table;
 
+pub use algorithms::{Direction, Engine, TimeModel};
 pub use error::{Issue, Issues, LoadError, LookupError, Severity, WriteError};
 pub use model::{Agglomeration, AgglomerationKind, City, CityIdx, Link, Mode};
-pub use network::{Arc, Csr, Network, SpatialIndex, haversine_km};
+pub use network::{Arc, Csr, EARTH_RADIUS_KM, Network, SpatialIndex, haversine_km};
 pub use table::{Cell, Format, Table};

@@ -1,6 +1,7 @@
 //! Command-line arguments and one module per subcommand.
 
 mod basic;
+mod travel;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,6 +78,14 @@ pub enum Command {
     Cities(basic::CitiesArgs),
     /// The cities nearest to a coordinate.
     Nearest(basic::NearestArgs),
+    /// Fastest door-to-door trip between two cities, leg by leg.
+    Route(travel::RouteArgs),
+    /// Every city within a time budget of one or more cities.
+    Reach(travel::ReachArgs),
+    /// Door-to-door travel-time matrix.
+    Matrix(travel::MatrixArgs),
+    /// One-hour (or other) commuting circles of core cities, with polygons.
+    Circles(travel::CirclesArgs),
 }
 
 impl InputArgs {
@@ -122,6 +131,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(a) => basic::export(&cli.input, a),
         Command::Cities(a) => basic::cities(&cli.input, a),
         Command::Nearest(a) => basic::nearest(&cli.input, a),
+        Command::Route(a) => travel::route(&cli.input, a),
+        Command::Reach(a) => travel::reach(&cli.input, a),
+        Command::Matrix(a) => travel::matrix(&cli.input, a),
+        Command::Circles(a) => travel::circles(&cli.input, a),
     }
 }
 

@@ -65,6 +65,15 @@ impl Csr {
     pub fn arc_count(&self) -> usize {
         self.arcs.len()
     }
+    /// Positions of the arcs leaving `v` within [`Csr::arcs`].
+    #[inline]
+    pub fn range(&self, v: CityIdx) -> std::ops::Range<usize> {
+        self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize
+    }
+    /// All arcs, grouped by tail city.
+    pub fn arcs(&self) -> &[Arc] {
+        &self.arcs
+    }
     /// Arcs leaving `v`.
     #[inline]
     pub fn out(&self, v: CityIdx) -> &[Arc] {

@@ -6,7 +6,7 @@ mod lookup;
 mod spatial;
 
 pub use csr::{Arc, Csr};
-pub use spatial::{SpatialIndex, haversine_km};
+pub use spatial::{EARTH_RADIUS_KM, SpatialIndex, haversine_km};
 
 use std::collections::HashMap;
 

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Assemble the embedded dataset (data/cities.csv, links.csv, agglomerations.csv)
+from the compiled sources in data/src/ and the documented road model.
+
+Run from the repository root:  python3 data/build_dataset.py
+Standard library only; deterministic output. See data/README.md for sources
+and for the road model's parameters and their reasons.
+"""
+import csv
+import math
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).parent / "src"
+OUT = Path(__file__).parent
+
+CITY_COLS = ["id", "name", "name_zh", "province", "adcode", "lon", "lat", "pop_2020",
+             "pop_2010", "urban_pop_2020", "access_hsr_min", "access_rail_min", "level", "source"]
+LINK_COLS = ["from", "to", "mode", "minutes", "km", "services_per_day", "line", "opened",
+             "oneway", "source"]
+AGG_COLS = ["id", "name", "name_zh", "kind", "cores", "members", "partial", "approved", "source"]
+
+# --- road model (documented in data/README.md) ---------------------------------
+DETOUR = 1.25          # road km per great-circle km
+SPEED_KMH = 90.0       # expressway cruising speed, free flow
+URBAN_MIN = 10.0       # minutes to leave the origin's and enter the destination's urban area
+SLOW_PROVINCES = {"Tibet", "Qinghai"}   # plateau roads: lower speed, longer detours
+SLOW_DETOUR, SLOW_SPEED = 1.4, 70.0
+SHORT_KM = 30.0        # modelled links shorter than this are `road`, not `expressway`
+K_NEAREST = 4          # each city links to up to its 4 nearest neighbours ...
+MAX_KM = 250.0         # ... within 250 km great-circle
+# Water that no road crosses: pairs of provinces (or cities) never joined by a modelled road.
+NO_ROAD_CITIES = {"hong-kong", "macao", "sansha"}     # fixed links / ship only
+ISLAND_PROVINCES = {"Hainan"}                        # joined to the mainland only by ferry
+NO_ROAD_PROVINCE_PAIRS = {frozenset({"Liaoning", "Shandong"})}  # Bohai Strait
+
+
+# Ids written differently by the compilers of different source files.
+ALIASES = {"turpan": "tulufan", "harbin": "haerbin", "qiqihar": "qiqihaer", "luliang": "lvliang"}
+
+
+def gc_km(a, b):
+    lon1, lat1, lon2, lat2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def read(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def road_allowed(c1, c2):
+    if c1["id"] in NO_ROAD_CITIES or c2["id"] in NO_ROAD_CITIES:
+        return False
+    p1, p2 = c1["province"], c2["province"]
+    if (p1 in ISLAND_PROVINCES) != (p2 in ISLAND_PROVINCES):
+        return False
+    return frozenset({p1, p2}) not in NO_ROAD_PROVINCE_PAIRS
+
+
+def road_link(c1, c2, why):
+    d = gc_km((float(c1["lon"]), float(c1["lat"])), (float(c2["lon"]), float(c2["lat"])))
+    slow = c1["province"] in SLOW_PROVINCES or c2["province"] in SLOW_PROVINCES
+    detour, speed = (SLOW_DETOUR, SLOW_SPEED) if slow else (DETOUR, SPEED_KMH)
+    km = d * detour
+    minutes = km / speed * 60 + URBAN_MIN
+    # Adjacent centres closer than SHORT_KM are joined by ordinary roads, not expressways.
+    mode = "road" if km < SHORT_KM else "expressway"
+    return {"from": c1["id"], "to": c2["id"], "mode": mode, "minutes": f"{minutes:.0f}",
+            "km": f"{km:.0f}", "services_per_day": "", "line": "", "opened": "", "oneway": "",
+            "source": f"modeled: great-circle x{detour} at {speed:.0f} km/h + {URBAN_MIN:.0f} min urban ({why})"}
+
+
+def main():
+    cities = []
+    for part in ("a", "b", "c"):
+        for c in read(SRC / f"cities_{part}.csv"):
+            # XPCC cities founded after 2010 have no separate census figure (their
+            # residents are counted in the surrounding prefectures): not nodes.
+            if not c["pop_2020"].strip():
+                print(f"note: {c['id']} has no separate census population: left out", file=sys.stderr)
+                continue
+            cities.append(c)
+    ids = {c["id"] for c in cities}
+    by_id = {c["id"]: c for c in cities}
+
+    links, seen, dropped = [], set(), []
+    for name in ("rail_north.csv", "rail_south.csv", "rail_express.csv", "rail_conv.csv", "fixed_links.csv"):
+        p = SRC / name
+        if not p.exists():
+            print(f"note: {name} not present", file=sys.stderr)
+            continue
+        for r in read(p):
+            r = {k: (r.get(k) or "").strip() for k in LINK_COLS}
+            r["from"], r["to"] = ALIASES.get(r["from"], r["from"]), ALIASES.get(r["to"], r["to"])
+            if r["oneway"].lower() in ("false", "no", "0"):
+                r["oneway"] = ""
+            if r["from"] not in ids or r["to"] not in ids:
+                dropped.append((name, r["from"], r["to"], "unknown city"))
+                continue
+            key = (frozenset({r["from"], r["to"]}), r["mode"], r["line"])
+            if key in seen:
+                dropped.append((name, r["from"], r["to"], "duplicate"))
+                continue
+            seen.add(key)
+            # Links join city centres: a station-to-station km shorter than the
+            # centres' great-circle distance is raised to it (documented).
+            d = gc_km((float(by_id[r["from"]]["lon"]), float(by_id[r["from"]]["lat"])),
+                      (float(by_id[r["to"]]["lon"]), float(by_id[r["to"]]["lat"])))
+            if float(r["km"]) < d:
+                r["source"] += f"; km raised from {r['km']} to the centres' great-circle distance"
+                r["km"] = f"{math.ceil(d)}"
+            links.append(r)
+
+    # Modelled expressways: k nearest neighbours within MAX_KM, then a minimum
+    # spanning forest over all allowed pairs so that every mainland city is reached.
+    pts = {c["id"]: (float(c["lon"]), float(c["lat"])) for c in cities}
+    pairs = set()
+    for c in cities:
+        near = sorted((gc_km(pts[c["id"]], pts[o["id"]]), o["id"]) for o in cities
+                      if o["id"] != c["id"] and road_allowed(c, o))
+        for d, oid in near[:K_NEAREST]:
+            if d <= MAX_KM:
+                pairs.add(tuple(sorted((c["id"], oid))))
+    # Kruskal over allowed pairs (complete graph is small enough: ~375^2/2 pairs).
+    parent = {i: i for i in ids}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    cand = sorted((gc_km(pts[a["id"]], pts[b["id"]]), a["id"], b["id"]) for i, a in enumerate(cities)
+                  for b in cities[i + 1:] if road_allowed(a, b))
+    mst = set()
+    for d, a, b in cand:
+        if find(a) != find(b):
+            parent[find(a)] = find(b)
+            mst.add(tuple(sorted((a, b))))
+    for a, b in sorted(pairs):
+        links.append(road_link(by_id[a], by_id[b], "nearest neighbours"))
+    for a, b in sorted(mst - pairs):
+        links.append(road_link(by_id[a], by_id[b], "connects a remote city"))
+
+    aggs = read(SRC / "agglomerations.csv")
+    with open(OUT / "cities.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, CITY_COLS, lineterminator="\n")
+        w.writeheader()
+        for c in cities:
+            w.writerow({k: c.get(k, "") for k in CITY_COLS})
+    with open(OUT / "links.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, LINK_COLS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(links)
+    with open(OUT / "agglomerations.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, AGG_COLS, lineterminator="\n")
+        w.writeheader()
+        for a in aggs:
+            w.writerow({k: a.get(k, "") for k in AGG_COLS})
+    for d in dropped:
+        print("dropped:", *d, file=sys.stderr)
+    print(f"{len(cities)} cities, {len(links)} links ({len(pairs)} + {len(mst - pairs)} modelled roads), "
+          f"{len(aggs)} agglomerations", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

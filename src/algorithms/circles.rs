@@ -1,0 +1,164 @@
+//! The commuting-circle polygon.
+//!
+//! Each reached city contributes a disk whose radius is the distance a
+//! traveller covers in the minutes left at the local speed; the circle is the
+//! union of those disks. Disks are regular 64-gons drawn in an azimuthal
+//! equidistant projection centred on the first origin (distances from the
+//! centre are true), united with `geo`'s boolean operations, and projected
+//! back to WGS84 with counter-clockwise exterior rings (RFC 7946).
+//!
+//! Because every disk of a smaller budget is a scaled copy, about the same
+//! centre and with the same vertex angles, of the same city's disk for a larger
+//! budget, nested budgets give nested polygons.
+
+use geo::{BooleanOps, Coord, LineString, MultiPolygon, Orient, Polygon};
+
+use super::search::Reach;
+use crate::model::City;
+use crate::network::Network;
+
+const R: f64 = crate::network::EARTH_RADIUS_KM;
+const SIDES: usize = 64;
+
+/// Options of the circle polygon.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CircleOptions {
+    /// Speed, km/h, at which the minutes left on arrival are spent locally.
+    pub local_speed_kmh: f64,
+}
+
+impl Default for CircleOptions {
+    fn default() -> Self {
+        CircleOptions {
+            local_speed_kmh: 30.0,
+        }
+    }
+}
+
+/// Azimuthal equidistant projection about a centre, in km.
+struct Aeqd {
+    lon0: f64,
+    sin0: f64,
+    cos0: f64,
+}
+
+impl Aeqd {
+    fn new(lon: f64, lat: f64) -> Aeqd {
+        let p = lat.to_radians();
+        Aeqd {
+            lon0: lon.to_radians(),
+            sin0: p.sin(),
+            cos0: p.cos(),
+        }
+    }
+    fn forward(&self, lon: f64, lat: f64) -> Coord<f64> {
+        let (p, dl) = (lat.to_radians(), lon.to_radians() - self.lon0);
+        let cos_c = (self.sin0 * p.sin() + self.cos0 * p.cos() * dl.cos()).clamp(-1.0, 1.0);
+        let c = cos_c.acos();
+        let k = if c < 1e-12 { 1.0 } else { c / c.sin() };
+        Coord {
+            x: R * k * p.cos() * dl.sin(),
+            y: R * k * (self.cos0 * p.sin() - self.sin0 * p.cos() * dl.cos()),
+        }
+    }
+    fn inverse(&self, c: Coord<f64>) -> Coord<f64> {
+        let rho = (c.x * c.x + c.y * c.y).sqrt();
+        if rho < 1e-12 {
+            return Coord {
+                x: self.lon0.to_degrees(),
+                y: self.sin0.asin().to_degrees(),
+            };
+        }
+        let cc = rho / R;
+        let (s, co) = (cc.sin(), cc.cos());
+        let lat = (co * self.sin0 + c.y * s * self.cos0 / rho).asin();
+        let lon = self.lon0 + (c.x * s).atan2(rho * self.cos0 * co - c.y * self.sin0 * s);
+        Coord {
+            x: lon.to_degrees(),
+            y: lat.to_degrees(),
+        }
+    }
+}
+
+fn disk(centre: Coord<f64>, r: f64) -> Polygon<f64> {
+    let ring: Vec<Coord<f64>> = (0..=SIDES)
+        .map(|i| {
+            let a = (i % SIDES) as f64 * std::f64::consts::TAU / SIDES as f64;
+            Coord {
+                x: centre.x + r * a.cos(),
+                y: centre.y + r * a.sin(),
+            }
+        })
+        .collect();
+    Polygon::new(LineString::new(ring), vec![])
+}
+
+/// The commuting-circle polygon of `reach` within `budget` minutes, centred
+/// (for the projection) on `centre`. Cities reached after `budget` are ignored.
+pub fn circle_polygon(
+    net: &Network,
+    reach: &Reach,
+    centre: &City,
+    budget: f64,
+    opt: CircleOptions,
+) -> MultiPolygon<f64> {
+    let proj = Aeqd::new(centre.lon, centre.lat);
+    let km_per_min = opt.local_speed_kmh / 60.0;
+    let disks: Vec<Polygon<f64>> = reach
+        .times
+        .iter()
+        .filter(|(_, t)| *t < budget)
+        .map(|&(c, t)| {
+            let city = net.city(c);
+            disk(proj.forward(city.lon, city.lat), (budget - t) * km_per_min)
+        })
+        .collect();
+    let mut union = MultiPolygon::<f64>::new(vec![]);
+    for d in disks {
+        union = union.union(&MultiPolygon::new(vec![d]));
+    }
+    let back = MultiPolygon::new(
+        union
+            .0
+            .into_iter()
+            .map(|p| {
+                let (ext, ints) = p.into_inner();
+                let f = |ls: LineString<f64>| {
+                    LineString::new(ls.0.into_iter().map(|c| proj.inverse(c)).collect())
+                };
+                Polygon::new(f(ext), ints.into_iter().map(f).collect())
+            })
+            .collect(),
+    );
+    back.orient(geo::orient::Direction::Default)
+}
+
+/// Geodesic area of a lon/lat multipolygon in km².
+pub fn area_km2(mp: &MultiPolygon<f64>) -> f64 {
+    use geo::GeodesicArea;
+    mp.geodesic_area_unsigned() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::haversine_km;
+
+    #[test]
+    fn projection_round_trips_and_keeps_distance_from_centre() {
+        let p = Aeqd::new(104.07, 30.57);
+        for (lon, lat) in [
+            (104.07, 30.57),
+            (106.55, 29.56),
+            (103.0, 31.5),
+            (104.07, 32.0),
+        ] {
+            let c = p.forward(lon, lat);
+            let back = p.inverse(c);
+            assert!((back.x - lon).abs() < 1e-9 && (back.y - lat).abs() < 1e-9);
+            let d = (c.x * c.x + c.y * c.y).sqrt();
+            let gc = haversine_km(104.07, 30.57, lon, lat);
+            assert!((d - gc).abs() < 1e-3 * gc.max(1.0), "{d} vs {gc}");
+        }
+    }
+}

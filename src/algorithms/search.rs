@@ -1,0 +1,415 @@
+//! Bounded door-to-door searches on a state-expanded graph.
+//!
+//! A search state is "at the head of this directed link, having arrived on
+//! it" (forward), or "at the tail of this link, about to take it" (backward,
+//! for trips towards a city), times the number of changes made when
+//! `max_transfers` is set. Changes of line or mode therefore cost exactly what
+//! the [`TimeModel`] says and Dijkstra stays exact. All arrays are compact
+//! (`u32` indices) and the [`Workspace`] is reused between queries, so a warm
+//! query allocates nothing.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use super::time_model::{TimeModel, same_vehicle_class};
+use crate::model::{CityIdx, Mode};
+use crate::network::{Csr, Network};
+
+const NONE: u32 = u32::MAX;
+
+/// Which way trips run relative to the given cities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From the given cities outwards.
+    Out,
+    /// From every other city towards the given cities.
+    In,
+}
+
+/// One step of a door-to-door trip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leg {
+    /// `access`, `wait`, `ride`, `transfer` or `egress`.
+    pub kind: &'static str,
+    /// City where the step starts.
+    pub from: CityIdx,
+    /// City where the step ends (equal to `from` except for rides).
+    pub to: CityIdx,
+    /// Mode concerned.
+    pub mode: Mode,
+    /// Line of a ride, if named.
+    pub line: Option<String>,
+    /// Minutes of this step.
+    pub minutes: f64,
+}
+
+/// The result of a bounded search: every city reached within the budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reach {
+    /// Cities and door-to-door minutes, by time then city index; the
+    /// searched cities themselves come first at 0.
+    pub times: Vec<(CityIdx, f64)>,
+}
+
+struct Dir {
+    csr: Csr,
+    /// For each arc, the city it leaves from (the CSR group it is in).
+    tail: Vec<CityIdx>,
+}
+
+impl Dir {
+    fn new(n: usize, links: &[crate::model::Link], reverse: bool) -> Dir {
+        let csr = Csr::build(n, links, reverse);
+        let mut tail = vec![0; csr.arc_count()];
+        for v in 0..n as CityIdx {
+            for i in csr.range(v) {
+                tail[i] = v;
+            }
+        }
+        Dir { csr, tail }
+    }
+}
+
+/// A search engine for one network and one time model.
+pub struct Engine<'n> {
+    net: &'n Network,
+    model: TimeModel,
+    fwd: Dir,
+    bwd: Dir,
+    minutes: Vec<f64>,
+    wait: Vec<f64>,
+    mode: Vec<Mode>,
+    line: Vec<u32>,
+    /// access[city * 5 + mode]
+    access: Vec<f64>,
+    layers: usize,
+}
+
+/// Reusable memory for searches with one [`Engine`].
+#[derive(Debug, Default, Clone)]
+pub struct Workspace {
+    label: Vec<f64>,
+    pred: Vec<u32>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    city_time: Vec<f64>,
+    city_state: Vec<u32>,
+    city_touched: Vec<CityIdx>,
+    last_dir: Option<Direction>,
+}
+
+fn mode_ix(m: Mode) -> usize {
+    m as usize
+}
+
+impl<'n> Engine<'n> {
+    /// Prepares the compact graphs of `net` for `model`; links of modes the
+    /// model does not allow are left out. `max_transfers` bounds the number
+    /// of changes of line or mode (`None`: unbounded).
+    pub fn new(net: &'n Network, model: TimeModel, max_transfers: Option<usize>) -> Engine<'n> {
+        let links: Vec<crate::model::Link> = net
+            .links()
+            .iter()
+            .map(|l| {
+                let mut l = l.clone();
+                if !model.allows(l.mode) {
+                    // A disallowed link becomes a one-way self-loop that the
+                    // search skips; indices stay aligned with the network's.
+                    l.to = l.from;
+                    l.oneway = true;
+                }
+                l
+            })
+            .collect();
+        let n = net.cities().len();
+        let mut line_ids: HashMap<&str, u32> = HashMap::new();
+        let line = net
+            .links()
+            .iter()
+            .map(|l| match &l.line {
+                Some(s) => {
+                    let next = line_ids.len() as u32;
+                    *line_ids.entry(s.as_str()).or_insert(next)
+                }
+                None => NONE,
+            })
+            .collect();
+        let mut access = vec![0.0; n * 5];
+        for (i, c) in net.cities().iter().enumerate() {
+            for m in Mode::ALL {
+                access[i * 5 + mode_ix(m)] = model.access(c, m);
+            }
+        }
+        Engine {
+            fwd: Dir::new(n, &links, false),
+            bwd: Dir::new(n, &links, true),
+            minutes: links.iter().map(|l| l.minutes).collect(),
+            wait: links.iter().map(|l| model.wait(l)).collect(),
+            mode: links.iter().map(|l| l.mode).collect(),
+            line,
+            access,
+            layers: max_transfers.map_or(1, |k| k + 1),
+            net,
+            model,
+        }
+    }
+
+    /// The time model in use.
+    pub fn model(&self) -> &TimeModel {
+        &self.model
+    }
+
+    /// The network searched.
+    pub fn network(&self) -> &Network {
+        self.net
+    }
+
+    fn access(&self, city: CityIdx, m: Mode) -> f64 {
+        self.access[city as usize * 5 + mode_ix(m)]
+    }
+
+    /// Cost of going on from link `a` to link `b` at `city`, and whether it is a change.
+    #[inline]
+    fn change(&self, city: CityIdx, a: usize, b: usize) -> (f64, bool) {
+        let (ma, mb) = (self.mode[a], self.mode[b]);
+        if same_vehicle_class(ma, mb) && (!ma.is_scheduled() || self.line[a] == self.line[b]) {
+            return (0.0, false);
+        }
+        let mut c = self.model.transfer_min + self.wait[b];
+        if ma != mb {
+            c += self.access(city, ma) + self.access(city, mb);
+        }
+        (c, true)
+    }
+
+    /// A workspace sized for this engine.
+    pub fn workspace(&self) -> Workspace {
+        let states = self.fwd.csr.arc_count() * self.layers;
+        let n = self.net.cities().len();
+        Workspace {
+            label: vec![f64::INFINITY; states],
+            pred: vec![NONE; states],
+            city_time: vec![f64::INFINITY; n],
+            city_state: vec![NONE; n],
+            ..Workspace::default()
+        }
+    }
+
+    fn reset(&self, ws: &mut Workspace) {
+        if ws.label.len() != self.fwd.csr.arc_count() * self.layers {
+            *ws = self.workspace();
+        }
+        for &s in &ws.touched {
+            ws.label[s as usize] = f64::INFINITY;
+            ws.pred[s as usize] = NONE;
+        }
+        for &c in &ws.city_touched {
+            ws.city_time[c as usize] = f64::INFINITY;
+            ws.city_state[c as usize] = NONE;
+        }
+        ws.touched.clear();
+        ws.city_touched.clear();
+        ws.heap.clear();
+    }
+
+    fn relax(ws: &mut Workspace, s: u32, d: f64, pred: u32) {
+        let i = s as usize;
+        if d < ws.label[i] {
+            if ws.label[i] == f64::INFINITY {
+                ws.touched.push(s);
+            }
+            ws.label[i] = d;
+            ws.pred[i] = pred;
+            ws.heap.push(Reverse((d.to_bits(), s)));
+        }
+    }
+
+    fn settle_city(ws: &mut Workspace, c: CityIdx, t: f64, state: u32) {
+        let i = c as usize;
+        if t < ws.city_time[i] {
+            if ws.city_time[i] == f64::INFINITY {
+                ws.city_touched.push(c);
+            }
+            ws.city_time[i] = t;
+            ws.city_state[i] = state;
+        }
+    }
+
+    /// Runs one bounded search from (or, with [`Direction::In`], towards)
+    /// all of `cities` at once, visiting only states within `budget` minutes.
+    ///
+    /// # Complexity
+    /// O((s + a) log s) for the s states and a arcs within the budget.
+    pub fn search(&self, ws: &mut Workspace, cities: &[CityIdx], dir: Direction, budget: f64) {
+        self.reset(ws);
+        ws.last_dir = Some(dir);
+        let arcs = self.fwd.csr.arc_count() as u32;
+        let g = match dir {
+            Direction::Out => &self.fwd,
+            Direction::In => &self.bwd,
+        };
+        for &o in cities {
+            Self::settle_city(ws, o, 0.0, NONE);
+            for a in g.csr.range(o) {
+                let arc = g.csr.arcs()[a];
+                let l = arc.link as usize;
+                if arc.to == o {
+                    continue;
+                }
+                let d = match dir {
+                    Direction::Out => self.access(o, self.mode[l]) + self.wait[l] + self.minutes[l],
+                    Direction::In => self.access(o, self.mode[l]) + self.minutes[l],
+                };
+                if d <= budget {
+                    Self::relax(ws, a as u32, d, NONE);
+                }
+            }
+        }
+        while let Some(Reverse((bits, s))) = ws.heap.pop() {
+            let d = f64::from_bits(bits);
+            if d > ws.label[s as usize] {
+                continue;
+            }
+            if d > budget {
+                break;
+            }
+            let layer = s / arcs;
+            let a = (s % arcs) as usize;
+            let arc = g.csr.arcs()[a];
+            let (v, la) = (arc.to, arc.link as usize);
+            let finish = match dir {
+                Direction::Out => d + self.access(v, self.mode[la]),
+                Direction::In => d + self.access(v, self.mode[la]) + self.wait[la],
+            };
+            if finish <= budget {
+                Self::settle_city(ws, v, finish, s);
+            }
+            for b in g.csr.range(v) {
+                let next = g.csr.arcs()[b];
+                let lb = next.link as usize;
+                if lb == la || next.to == v {
+                    continue;
+                }
+                let (c, is_change) = match dir {
+                    Direction::Out => self.change(v, la, lb),
+                    Direction::In => self.change(v, lb, la),
+                };
+                let nl = layer + u32::from(is_change && self.layers > 1);
+                if nl as usize >= self.layers {
+                    continue;
+                }
+                let nd = d + c + self.minutes[lb];
+                if nd <= budget {
+                    Self::relax(ws, nl * arcs + b as u32, nd, s);
+                }
+            }
+        }
+    }
+
+    /// Cities reached by the last search, by time then index.
+    pub fn reach(&self, ws: &Workspace) -> Reach {
+        let mut times: Vec<(CityIdx, f64)> = ws
+            .city_touched
+            .iter()
+            .map(|&c| (c, ws.city_time[c as usize]))
+            .collect();
+        times.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        Reach { times }
+    }
+
+    /// Door-to-door minutes to `city` in the last search (infinite if not reached).
+    pub fn time_to(&self, ws: &Workspace, city: CityIdx) -> f64 {
+        ws.city_time[city as usize]
+    }
+
+    /// The links of the best trip to (or from) `city` in the last search, in
+    /// travel order, as (link index, from city, to city).
+    pub fn path(&self, ws: &Workspace, city: CityIdx) -> Vec<(usize, CityIdx, CityIdx)> {
+        let dir = ws.last_dir.unwrap_or(Direction::Out);
+        let arcs = self.fwd.csr.arc_count() as u32;
+        let g = match dir {
+            Direction::Out => &self.fwd,
+            Direction::In => &self.bwd,
+        };
+        let mut out = Vec::new();
+        let mut s = ws.city_state[city as usize];
+        while s != NONE {
+            let a = (s % arcs) as usize;
+            let arc = g.csr.arcs()[a];
+            let (tail, head) = (g.tail[a], arc.to);
+            out.push(match dir {
+                Direction::Out => (arc.link as usize, tail, head),
+                Direction::In => (arc.link as usize, head, tail),
+            });
+            s = ws.pred[s as usize];
+        }
+        if dir == Direction::Out {
+            out.reverse();
+        }
+        out
+    }
+
+    /// The steps (access, waits, rides, transfers, egress) of the best trip
+    /// to or from `city` in the last search; their minutes add up to the
+    /// trip's time.
+    pub fn legs(&self, ws: &Workspace, city: CityIdx) -> Vec<Leg> {
+        let path = self.path(ws, city);
+        let mut legs = Vec::new();
+        let links = self.net.links();
+        let mut push = |kind, from, to, mode, line: Option<String>, minutes: f64| {
+            if minutes > 0.0 || kind == "ride" {
+                legs.push(Leg {
+                    kind,
+                    from,
+                    to,
+                    mode,
+                    line,
+                    minutes,
+                });
+            }
+        };
+        for (k, &(l, from, to)) in path.iter().enumerate() {
+            let m = self.mode[l];
+            if k == 0 {
+                push("access", from, from, m, None, self.access(from, m));
+                push("wait", from, from, m, None, self.wait[l]);
+            } else {
+                let prev = path[k - 1].0;
+                let (c, is_change) = self.change(from, prev, l);
+                if is_change {
+                    let pm = self.mode[prev];
+                    if pm != m {
+                        push("egress", from, from, pm, None, self.access(from, pm));
+                    }
+                    push("transfer", from, from, m, None, self.model.transfer_min);
+                    if pm != m {
+                        push("access", from, from, m, None, self.access(from, m));
+                    }
+                    push("wait", from, from, m, None, self.wait[l]);
+                    debug_assert!(c >= 0.0);
+                }
+            }
+            push("ride", from, to, m, links[l].line.clone(), self.minutes[l]);
+            if k + 1 == path.len() {
+                push("egress", to, to, m, None, self.access(to, m));
+            }
+        }
+        // Merge consecutive rides on the same line into one leg.
+        let mut merged: Vec<Leg> = Vec::with_capacity(legs.len());
+        for leg in legs {
+            if let Some(last) = merged.last_mut()
+                && last.kind == "ride"
+                && leg.kind == "ride"
+                && last.mode == leg.mode
+                && last.line == leg.line
+                && last.to == leg.from
+            {
+                last.to = leg.to;
+                last.minutes += leg.minutes;
+                continue;
+            }
+            merged.push(leg);
+        }
+        merged
+    }
+}

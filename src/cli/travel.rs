@@ -1,0 +1,507 @@
+//! `route`, `reach`, `matrix`, `circles`: door-to-door searches.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use agglo::algorithms::{
+    CircleOptions, Direction, Engine, TimeModel, Workspace, area_km2, circle_polygon,
+};
+use agglo::io::write_atomic;
+use agglo::{Cell, CityIdx, Mode, Network, Table};
+use anyhow::bail;
+use clap::{Args, ValueEnum};
+use geojson::{Feature, FeatureCollection, Geometry};
+use serde_json::json;
+
+use super::{InputArgs, OutFormat, emit};
+
+/// Options of the door-to-door time model, shared by every travel command.
+#[derive(Debug, Args, Clone)]
+pub struct ModelArgs {
+    /// Modes that may be used, comma-separated (hsr,rail,expressway,road,ferry).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "hsr,rail,expressway,road,ferry"
+    )]
+    pub modes: Vec<String>,
+    /// At most this many changes of line or mode.
+    #[arg(long)]
+    pub max_transfers: Option<usize>,
+    /// Minutes added at each change of line or mode.
+    #[arg(long, default_value_t = 10.0)]
+    pub transfer_min: f64,
+    /// Leave out the expected wait for scheduled services.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Leave out access and egress (station to station times).
+    #[arg(long)]
+    pub no_access: bool,
+    /// Default minutes from a centre to its HSR station (where the city gives none).
+    #[arg(long, default_value_t = 15.0)]
+    pub access_hsr_min: f64,
+    /// Default minutes from a centre to its conventional rail station.
+    #[arg(long, default_value_t = 10.0)]
+    pub access_rail_min: f64,
+    /// `out`: trips from the given cities; `in`: trips towards them.
+    #[arg(long, value_enum, default_value_t = DirArg::Out)]
+    pub direction: DirArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DirArg {
+    Out,
+    In,
+}
+
+impl ModelArgs {
+    pub fn model(&self) -> anyhow::Result<TimeModel> {
+        let mut modes = Vec::new();
+        for m in &self.modes {
+            modes.push(m.parse::<Mode>()?);
+        }
+        for (name, v) in [
+            ("--transfer-min", self.transfer_min),
+            ("--access-hsr-min", self.access_hsr_min),
+            ("--access-rail-min", self.access_rail_min),
+        ] {
+            if !v.is_finite() || v < 0.0 {
+                bail!("{name} must be a non-negative number, got {v}");
+            }
+        }
+        Ok(TimeModel {
+            modes,
+            wait: !self.no_wait,
+            access: !self.no_access,
+            transfer_min: self.transfer_min,
+            access_hsr_min: self.access_hsr_min,
+            access_rail_min: self.access_rail_min,
+            ..TimeModel::default()
+        })
+    }
+    pub fn direction(&self) -> Direction {
+        match self.direction {
+            DirArg::Out => Direction::Out,
+            DirArg::In => Direction::In,
+        }
+    }
+}
+
+fn budgets(list: &[f64]) -> anyhow::Result<Vec<f64>> {
+    let mut b = list.to_vec();
+    if b.is_empty() || b.iter().any(|m| !m.is_finite() || *m <= 0.0) {
+        bail!("--minutes takes positive numbers, e.g. 60 or 30,45,60,90");
+    }
+    b.sort_by(f64::total_cmp);
+    b.dedup();
+    Ok(b)
+}
+
+#[derive(Debug, Args)]
+pub struct RouteArgs {
+    /// Origin city (id, English or Chinese name).
+    #[arg(long)]
+    pub from: String,
+    /// Destination city.
+    #[arg(long)]
+    pub to: String,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    pub format: OutFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ReachArgs {
+    /// Origin city or cities, comma-separated (one multi-source search).
+    #[arg(long)]
+    pub from: String,
+    /// Budget(s) in minutes, comma-separated: nested results from one search.
+    #[arg(long, value_delimiter = ',', default_value = "60")]
+    pub minutes: Vec<f64>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    pub format: OutFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// The members of this agglomeration.
+    #[arg(long, conflicts_with = "cities")]
+    pub agglomeration: Option<String>,
+    /// These cities, comma-separated.
+    #[arg(long = "cities")]
+    pub cities: Option<String>,
+    /// Leave pairs slower than this empty (bounded searches).
+    #[arg(long)]
+    pub max_minutes: Option<f64>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// `table` and `csv` give a square matrix; `json` an object with `cities` and `minutes`.
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    pub format: OutFormat,
+    /// Write to this file instead of printing.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CirclesArgs {
+    /// Budget(s) in minutes: nested circles from one search per core.
+    #[arg(long, value_delimiter = ',', default_value = "60")]
+    pub minutes: Vec<f64>,
+    /// Only this agglomeration (default: every agglomeration).
+    #[arg(long)]
+    pub agglomeration: Option<String>,
+    /// One circle per agglomeration: the area within the budget of any core.
+    #[arg(long)]
+    pub union: bool,
+    /// Local speed (km/h) at which minutes left on arrival are spent.
+    #[arg(long, default_value_t = 30.0)]
+    pub local_speed: f64,
+    /// Write the circles as GeoJSON polygons.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write the reached cities as GeoJSON points with their minutes.
+    #[arg(long)]
+    pub cities_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    pub format: OutFormat,
+}
+
+fn name(net: &Network, c: CityIdx) -> String {
+    net.city(c).id.clone()
+}
+
+pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
+    let net = input.load()?;
+    let (from, to) = (net.find_city(&a.from)?, net.find_city(&a.to)?);
+    let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
+    let mut ws = engine.workspace();
+    let (anchor, other) = match a.model.direction() {
+        Direction::Out => (from, to),
+        Direction::In => (to, from),
+    };
+    engine.search(&mut ws, &[anchor], a.model.direction(), f64::INFINITY);
+    let total = engine.time_to(&ws, other);
+    if !total.is_finite() {
+        println!(
+            "unreachable: no trip from {} to {} with modes {}",
+            name(&net, from),
+            name(&net, to),
+            a.model.modes.join(",")
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let mut t = Table::new(&["step", "kind", "from", "to", "mode", "line", "minutes"]);
+    for (i, l) in engine.legs(&ws, other).iter().enumerate() {
+        t.push(vec![
+            (i + 1).into(),
+            l.kind.into(),
+            name(&net, l.from).into(),
+            name(&net, l.to).into(),
+            l.mode.as_str().into(),
+            l.line.clone().into(),
+            Cell::Float(l.minutes, 1),
+        ]);
+    }
+    if a.format == OutFormat::Json {
+        let v = json!({"from": name(&net, from), "to": name(&net, to), "minutes": (total * 10.0).round() / 10.0,
+            "legs": t.rows.iter().map(|r| t.row_json(r)).collect::<Vec<_>>()});
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        t.push(vec![
+            Cell::Empty,
+            "total".into(),
+            name(&net, from).into(),
+            name(&net, to).into(),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Float(total, 1),
+        ]);
+        emit(&t, a.format, None)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn path_modes(engine: &Engine, ws: &Workspace, c: CityIdx) -> String {
+    let mut modes: Vec<&str> = Vec::new();
+    for (l, _, _) in engine.path(ws, c) {
+        let m = engine.network().links()[l].mode.as_str();
+        if modes.last() != Some(&m) {
+            modes.push(m);
+        }
+    }
+    modes.join("+")
+}
+
+pub fn reach(input: &InputArgs, a: &ReachArgs) -> anyhow::Result<ExitCode> {
+    let net = input.load()?;
+    let origins = net.find_cities(&a.from)?;
+    if origins.is_empty() {
+        bail!("--from names no city");
+    }
+    let b = budgets(&a.minutes)?;
+    let max = *b.last().expect("non-empty");
+    let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
+    let mut ws = engine.workspace();
+    engine.search(&mut ws, &origins, a.model.direction(), max);
+    let reach = engine.reach(&ws);
+    let mut t = Table::new(&[
+        "id", "name", "name_zh", "minutes", "within", "modes", "pop_2020",
+    ]);
+    for &(c, m) in &reach.times {
+        let city = net.city(c);
+        let within = b.iter().find(|x| m <= **x).copied().unwrap_or(max);
+        t.push(vec![
+            city.id.as_str().into(),
+            city.name.as_str().into(),
+            city.name_zh.as_str().into(),
+            Cell::Float(m, 1),
+            Cell::Float(within, 0),
+            path_modes(&engine, &ws, c).into(),
+            city.pop_2020.into(),
+        ]);
+    }
+    let totals: Vec<(f64, usize, u64)> = b
+        .iter()
+        .map(|&x| {
+            let inside: Vec<_> = reach.times.iter().filter(|(_, m)| *m <= x).collect();
+            (
+                x,
+                inside.len(),
+                inside.iter().map(|(c, _)| net.city(*c).pop_2020).sum(),
+            )
+        })
+        .collect();
+    match a.format {
+        OutFormat::Json => {
+            let v = json!({
+                "from": origins.iter().map(|&c| name(&net, c)).collect::<Vec<_>>(),
+                "totals": totals.iter().map(|(m, n, p)| json!({"minutes": m, "cities": n, "population": p})).collect::<Vec<_>>(),
+                "cities": t.rows.iter().map(|r| t.row_json(r)).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        OutFormat::Csv => emit(&t, a.format, None)?,
+        OutFormat::Table => {
+            emit(&t, a.format, None)?;
+            for (m, n, p) in totals {
+                println!("within {m} min: {n} cities, population {p}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn matrix(input: &InputArgs, a: &MatrixArgs) -> anyhow::Result<ExitCode> {
+    let net = input.load()?;
+    let cities: Vec<CityIdx> = match (&a.agglomeration, &a.cities) {
+        (Some(q), _) => net.find_agglomeration(q)?.members.clone(),
+        (None, Some(list)) => net.find_cities(list)?,
+        (None, None) => bail!("give --agglomeration ID or --cities a,b,c"),
+    };
+    let budget = a.max_minutes.unwrap_or(f64::INFINITY);
+    let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
+    let mut ws = engine.workspace();
+    let dir = a.model.direction();
+    let mut m = vec![vec![f64::INFINITY; cities.len()]; cities.len()];
+    for (i, &o) in cities.iter().enumerate() {
+        engine.search(&mut ws, &[o], dir, budget);
+        for (j, &d) in cities.iter().enumerate() {
+            // With --direction in, row i holds trips towards city i.
+            m[i][j] = engine.time_to(&ws, d);
+        }
+    }
+    let ids: Vec<String> = cities.iter().map(|&c| name(&net, c)).collect();
+    let text = if a.format == OutFormat::Json {
+        let rows: Vec<Vec<Option<f64>>> = m
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| v.is_finite().then(|| (v * 10.0).round() / 10.0))
+                    .collect()
+            })
+            .collect();
+        let mut s = serde_json::to_string_pretty(
+            &json!({"cities": ids, "direction": format!("{:?}", dir).to_lowercase(), "minutes": rows}),
+        )?;
+        s.push('\n');
+        s
+    } else {
+        let mut cols = vec!["from"];
+        cols.extend(ids.iter().map(String::as_str));
+        let mut t = Table::new(&cols);
+        for (i, r) in m.iter().enumerate() {
+            let mut row = vec![Cell::from(ids[i].as_str())];
+            row.extend(r.iter().map(|v| {
+                if v.is_finite() {
+                    Cell::Float(*v, 1)
+                } else {
+                    Cell::Empty
+                }
+            }));
+            t.push(row);
+        }
+        t.render(a.format.into())
+    };
+    match &a.out {
+        Some(p) => write_atomic(p, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
+    let net = input.load()?;
+    let b = budgets(&a.minutes)?;
+    let max = *b.last().expect("non-empty");
+    if !a.local_speed.is_finite() || a.local_speed < 0.0 {
+        bail!("--local-speed must be a non-negative number of km/h");
+    }
+    let aggs: Vec<&agglo::Agglomeration> = match &a.agglomeration {
+        Some(q) => vec![net.find_agglomeration(q)?],
+        None => net.agglomerations().iter().collect(),
+    };
+    let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
+    let mut ws = engine.workspace();
+    let opt = CircleOptions {
+        local_speed_kmh: a.local_speed,
+    };
+    // One search per distinct origin set, shared by the agglomerations naming it.
+    let mut searches: BTreeMap<Vec<CityIdx>, agglo::algorithms::Reach> = BTreeMap::new();
+    let mut t = Table::new(&[
+        "agglomeration",
+        "core",
+        "minutes",
+        "cities",
+        "population",
+        "share",
+        "area_km2",
+        "outside",
+    ]);
+    let mut features = Vec::new();
+    let mut point_features = Vec::new();
+    for ag in &aggs {
+        let origin_sets: Vec<Vec<CityIdx>> = if a.union {
+            vec![ag.cores.clone()]
+        } else {
+            ag.cores.iter().map(|&c| vec![c]).collect()
+        };
+        let agg_pop: u64 = ag.members.iter().map(|&c| net.city(c).pop_2020).sum();
+        for origins in origin_sets {
+            let reach = searches
+                .entry(origins.clone())
+                .or_insert_with(|| {
+                    engine.search(&mut ws, &origins, a.model.direction(), max);
+                    engine.reach(&ws)
+                })
+                .clone();
+            let core_label = origins
+                .iter()
+                .map(|&c| name(&net, c))
+                .collect::<Vec<_>>()
+                .join("+");
+            for &budget in &b {
+                let inside: Vec<(CityIdx, f64)> = reach
+                    .times
+                    .iter()
+                    .copied()
+                    .filter(|(_, m)| *m <= budget)
+                    .collect();
+                let pop: u64 = inside.iter().map(|(c, _)| net.city(*c).pop_2020).sum();
+                let member_pop: u64 = inside
+                    .iter()
+                    .filter(|(c, _)| ag.members.contains(c))
+                    .map(|(c, _)| net.city(*c).pop_2020)
+                    .sum();
+                let outside: Vec<String> = ag
+                    .members
+                    .iter()
+                    .filter(|c| !inside.iter().any(|(i, _)| i == *c))
+                    .map(|&c| name(&net, c))
+                    .collect();
+                let poly = circle_polygon(&net, &reach, net.city(origins[0]), budget, opt);
+                let area = area_km2(&poly);
+                let share = if agg_pop > 0 {
+                    member_pop as f64 / agg_pop as f64
+                } else {
+                    0.0
+                };
+                t.push(vec![
+                    ag.id.as_str().into(),
+                    core_label.as_str().into(),
+                    Cell::Float(budget, 0),
+                    inside.len().into(),
+                    pop.into(),
+                    Cell::Float(share, 3),
+                    Cell::Float(area, 0),
+                    outside.join(";").into(),
+                ]);
+                if a.out.is_some() {
+                    let mut f = Feature::from(Geometry::from(&rounded(&poly)));
+                    f.id = Some(geojson::feature::Id::String(format!(
+                        "{}:{}:{}",
+                        ag.id, core_label, budget
+                    )));
+                    f.set_property("agglomeration", ag.id.clone());
+                    f.set_property("core", core_label.clone());
+                    f.set_property("minutes", budget);
+                    f.set_property("cities", inside.len());
+                    f.set_property("population", pop);
+                    f.set_property("share", (share * 1000.0).round() / 1000.0);
+                    f.set_property("area_km2", area.round());
+                    features.push(f);
+                }
+                if a.cities_out.is_some() && budget == max {
+                    for &(c, m) in &inside {
+                        let city = net.city(c);
+                        let mut f = Feature::from(Geometry::new_point([
+                            round6(city.lon),
+                            round6(city.lat),
+                        ]));
+                        f.set_property("agglomeration", ag.id.clone());
+                        f.set_property("core", core_label.clone());
+                        f.set_property("id", city.id.clone());
+                        f.set_property("name", city.name.clone());
+                        f.set_property("name_zh", city.name_zh.clone());
+                        f.set_property("minutes", (m * 10.0).round() / 10.0);
+                        f.set_property("member", ag.members.contains(&c));
+                        f.set_property("pop_2020", city.pop_2020);
+                        point_features.push(f);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(p) = &a.out {
+        write_atomic(
+            p,
+            (serde_json::to_string(&FeatureCollection::new(features))? + "\n").as_bytes(),
+        )?;
+    }
+    if let Some(p) = &a.cities_out {
+        write_atomic(
+            p,
+            (serde_json::to_string(&FeatureCollection::new(point_features))? + "\n").as_bytes(),
+        )?;
+    }
+    emit(&t, a.format, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+fn rounded(mp: &geo::MultiPolygon<f64>) -> geo::MultiPolygon<f64> {
+    use geo::MapCoords;
+    mp.map_coords(|c| geo::Coord {
+        x: round6(c.x),
+        y: round6(c.y),
+    })
+}
