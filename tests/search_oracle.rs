@@ -200,6 +200,38 @@ proptest! {
     }
 
     #[test]
+    fn limiting_changes_only_lengthens_trips(s in spec()) {
+        let net = build(&s);
+        let n = net.cities().len() as u32;
+        let free = Engine::new(&net, TimeModel::default(), None);
+        let mut wf = free.workspace();
+        free.search(&mut wf, &[0], Direction::Out, f64::INFINITY);
+        let mut prev = vec![f64::INFINITY; n as usize];
+        for k in 0..4 {
+            let lim = Engine::new(&net, TimeModel::default(), Some(k));
+            let mut wl = lim.workspace();
+            lim.search(&mut wl, &[0], Direction::Out, f64::INFINITY);
+            for c in 0..n {
+                let t = lim.time_to(&wl, c);
+                prop_assert!(t >= free.time_to(&wf, c) - 1e-9);
+                prop_assert!(t <= prev[c as usize] + 1e-9, "more changes allowed made {c} slower");
+                if t.is_finite() {
+                    let changes = lim.legs(&wl, c).iter().filter(|l| l.kind == "transfer").count();
+                    prop_assert!(changes <= k, "{changes} changes with a limit of {k}");
+                }
+                prev[c as usize] = t;
+            }
+        }
+        let big = Engine::new(&net, TimeModel::default(), Some(64));
+        let mut wb = big.workspace();
+        big.search(&mut wb, &[0], Direction::Out, f64::INFINITY);
+        for c in 0..n {
+            let (a, b) = (big.time_to(&wb, c), free.time_to(&wf, c));
+            prop_assert!((a - b).abs() < 1e-9 || (a.is_infinite() && b.is_infinite()));
+        }
+    }
+
+    #[test]
     fn in_equals_out_on_symmetric_networks(s in spec()) {
         let mut s = s;
         for l in &mut s.links {

@@ -82,7 +82,10 @@ pub struct Engine<'n> {
     line: Vec<u32>,
     /// access[city * 5 + mode]
     access: Vec<f64>,
+    /// Copies of the state space: one per number of changes made so far
+    /// (1 when changes are not limited).
     layers: usize,
+    limit_changes: bool,
 }
 
 /// Reusable memory for searches with one [`Engine`].
@@ -149,6 +152,7 @@ impl<'n> Engine<'n> {
             line,
             access,
             layers: max_transfers.map_or(1, |k| k + 1),
+            limit_changes: max_transfers.is_some(),
             net,
             model,
         }
@@ -294,7 +298,7 @@ impl<'n> Engine<'n> {
                     Direction::Out => self.change(v, la, lb),
                     Direction::In => self.change(v, lb, la),
                 };
-                let nl = layer + u32::from(is_change && self.layers > 1);
+                let nl = layer + u32::from(is_change && self.limit_changes);
                 if nl as usize >= self.layers {
                     continue;
                 }

@@ -26,22 +26,22 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Folder with cities.csv, links.csv and optionally agglomerations.csv.
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// cities.csv (with --links, optionally --agglomerations).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub cities: Option<PathBuf>,
     /// links.csv.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub links: Option<PathBuf>,
     /// agglomerations.csv.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub agglomerations: Option<PathBuf>,
     /// One GeoJSON FeatureCollection (cities as Points, links as LineStrings).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub network: Option<PathBuf>,
     /// Do not print warnings about the input.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub quiet: bool,
 }
 

@@ -1,0 +1,107 @@
+//! Commuting-circle polygons: valid, nested, containing the origin's
+//! surroundings and nothing the remaining minutes cannot reach.
+
+mod common;
+
+use agglo::algorithms::{CircleOptions, Direction, Engine, TimeModel, area_km2, circle_polygon};
+use agglo::io::Input;
+use agglo::{Network, haversine_km};
+use geo::{BooleanOps, Contains, CoordsIter, Validation, Winding};
+
+fn net() -> Network {
+    Input::Embedded.load().unwrap().0
+}
+
+#[test]
+fn circles_of_every_core_are_valid_nested_and_honest() {
+    let net = net();
+    let engine = Engine::new(&net, TimeModel::default(), None);
+    let mut ws = engine.workspace();
+    let opt = CircleOptions::default();
+    let budgets = [30.0, 60.0, 90.0];
+    let mut cores: Vec<u32> = net
+        .agglomerations()
+        .iter()
+        .flat_map(|a| a.cores.clone())
+        .collect();
+    cores.sort();
+    cores.dedup();
+    assert!(cores.len() > 30);
+    for &core in &cores {
+        engine.search(&mut ws, &[core], Direction::Out, 90.0);
+        let reach = engine.reach(&ws);
+        let c = net.city(core);
+        let mut prev: Option<geo::MultiPolygon<f64>> = None;
+        for b in budgets {
+            let poly = circle_polygon(&net, &reach, c, b, opt);
+            assert!(poly.is_valid(), "{} {b}: invalid polygon", c.id);
+            for p in &poly.0 {
+                assert!(
+                    p.exterior().is_ccw(),
+                    "{} {b}: exterior ring not counter-clockwise",
+                    c.id
+                );
+                assert!(p.exterior().is_closed());
+            }
+            // The origin and its surroundings (90% of the local radius) are inside.
+            let r_km = b * opt.local_speed_kmh / 60.0 * 0.9;
+            let dlon = r_km / (111.32 * c.lat.to_radians().cos());
+            for (x, y) in [
+                (c.lon, c.lat),
+                (c.lon + dlon, c.lat),
+                (c.lon, c.lat - r_km / 110.57),
+            ] {
+                assert!(
+                    poly.contains(&geo::Point::new(x, y)),
+                    "{} {b}: ({x},{y}) outside",
+                    c.id
+                );
+            }
+            // Every vertex is reachable: within the remaining minutes of a reached city.
+            for v in poly.exterior_coords_iter() {
+                let ok = reach.times.iter().filter(|(_, t)| *t < b).any(|&(ci, t)| {
+                    let city = net.city(ci);
+                    haversine_km(city.lon, city.lat, v.x, v.y)
+                        <= (b - t) * opt.local_speed_kmh / 60.0 * 1.001 + 0.01
+                });
+                assert!(ok, "{} {b}: vertex {v:?} beyond reach", c.id);
+            }
+            // Nested: the smaller budget's polygon does not poke out of the larger one.
+            if let Some(small) = &prev {
+                let outside = area_km2(&small.difference(&poly));
+                assert!(
+                    outside < 1e-6 * area_km2(small).max(1.0),
+                    "{} {b}: {outside} km² outside",
+                    c.id
+                );
+            }
+            prev = Some(poly);
+        }
+    }
+}
+
+#[test]
+fn area_matches_a_lone_disk() {
+    // A city with no links: the circle is one disk of radius budget × speed.
+    let dir = common::network_dir(
+        "id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min\n\
+         a,A,,P,,104,30,1,,,,\nb,B,,P,,110,35,1,,,,\n",
+        "from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n",
+        None,
+    );
+    let net = Input::Dir(dir.path().to_owned()).load().unwrap().0;
+    let engine = Engine::new(&net, TimeModel::default(), None);
+    let mut ws = engine.workspace();
+    engine.search(&mut ws, &[0], Direction::Out, 60.0);
+    let poly = circle_polygon(
+        &net,
+        &engine.reach(&ws),
+        net.city(0),
+        60.0,
+        CircleOptions::default(),
+    );
+    // 64-gon inscribed in a 30 km circle: area = 0.5 * 64 * r² * sin(2π/64).
+    let expect = 0.5 * 64.0 * 30.0f64.powi(2) * (std::f64::consts::TAU / 64.0).sin();
+    let got = area_km2(&poly);
+    assert!((got - expect).abs() / expect < 2e-3, "{got} vs {expect}");
+}
