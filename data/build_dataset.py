@@ -85,7 +85,7 @@ def main():
     ids = {c["id"] for c in cities}
     by_id = {c["id"]: c for c in cities}
 
-    links, seen, dropped = [], set(), []
+    links, seen, dropped, via_non_node = [], set(), [], {}
     for name in ("rail_north.csv", "rail_south.csv", "rail_express.csv", "rail_conv.csv", "fixed_links.csv"):
         p = SRC / name
         if not p.exists():
@@ -97,7 +97,13 @@ def main():
             if r["oneway"].lower() in ("false", "no", "0"):
                 r["oneway"] = ""
             if r["from"] not in ids or r["to"] not in ids:
-                dropped.append((name, r["from"], r["to"], "unknown city"))
+                # A stop at a place that is not a node (an XPCC city without its
+                # own census figure): joined with the line's next row through it.
+                stop = r["to"] if r["from"] in ids else r["from"]
+                if (r["from"] in ids) != (r["to"] in ids):
+                    via_non_node.setdefault((stop, r["mode"]), []).append(r)
+                else:
+                    dropped.append((name, r["from"], r["to"], "unknown city"))
                 continue
             key = (frozenset({r["from"], r["to"]}), r["mode"], r["line"])
             if key in seen:
@@ -112,6 +118,23 @@ def main():
                 r["source"] += f"; km raised from {r['km']} to the centres' great-circle distance"
                 r["km"] = f"{math.ceil(d)}"
             links.append(r)
+
+    for (stop, mode), rows in sorted(via_non_node.items()):
+        if len(rows) != 2:
+            for r in rows:
+                dropped.append(("", r["from"], r["to"], f"stop {stop} is not a node"))
+            continue
+        a, b = rows
+        ends = [x for x in (a["from"], a["to"], b["from"], b["to"]) if x != stop]
+        r = {"from": ends[0], "to": ends[1], "mode": mode,
+             "minutes": f"{float(a['minutes']) + float(b['minutes']):g}",
+             "km": f"{float(a['km']) + float(b['km']):g}",
+             "services_per_day": min((x["services_per_day"] for x in rows if x["services_per_day"]), default="",
+                                     key=float),
+             "line": a["line"] if a["line"] == b["line"] else f"{a['line']} / {b['line']}",
+             "opened": max(a["opened"], b["opened"]), "oneway": "",
+             "source": f"joined at merge through {stop} (not a node): {a['source']} | {b['source']}"}
+        links.append(r)
 
     # Modelled expressways: k nearest neighbours within MAX_KM, then a minimum
     # spanning forest over all allowed pairs so that every mainland city is reached.
