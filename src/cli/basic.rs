@@ -27,16 +27,23 @@ pub enum ExportFormat {
     Geojson,
     /// A folder with cities.csv, links.csv, agglomerations.csv.
     Csv,
+    /// One GeoPackage with the network and the default analyses as layers.
+    Gpkg,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Output file (geojson) or folder (csv).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Output format.
+    /// Output file (geojson, gpkg) or folder (csv).
+    #[arg(long, required_unless_present = "qgis")]
+    pub out: Option<PathBuf>,
+    /// Output format (with --qgis: geojson or gpkg layers).
     #[arg(long, value_enum, default_value_t = ExportFormat::Geojson)]
     pub format: ExportFormat,
+    /// Write every layer (cities, links, circles) styled for QGIS into this folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub qgis: Option<PathBuf>,
+    #[command(flatten)]
+    pub layers: super::qgis::LayerArgs,
 }
 
 #[derive(Debug, Args)]
@@ -195,25 +202,32 @@ pub fn validate(input: &InputArgs, _a: &ValidateArgs) -> anyhow::Result<ExitCode
 
 pub fn export(input: &InputArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     let net = input.load()?;
+    let out = match (&a.qgis, &a.out) {
+        (Some(dir), _) => return super::qgis::export_qgis(&net, dir, a.format, &a.layers),
+        (None, Some(out)) => out,
+        (None, None) => anyhow::bail!("give --out FILE or --qgis DIR"),
+    };
+    let out = out.as_path();
     match a.format {
+        ExportFormat::Gpkg => super::qgis::export_gpkg(&net, out, &a.layers)?,
         ExportFormat::Geojson => {
             let fc = network_to_geojson(&net);
             let mut text = serde_json::to_string(&fc)?;
             text.push('\n');
-            write_atomic(&a.out, text.as_bytes())?;
+            write_atomic(out, text.as_bytes())?;
         }
         ExportFormat::Csv => {
-            std::fs::create_dir_all(&a.out)
-                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", a.out.display()))?;
-            write_atomic(&a.out.join("cities.csv"), cities_csv(&net).as_bytes())?;
-            write_atomic(&a.out.join("links.csv"), links_csv(&net).as_bytes())?;
+            std::fs::create_dir_all(out)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+            write_atomic(&out.join("cities.csv"), cities_csv(&net).as_bytes())?;
+            write_atomic(&out.join("links.csv"), links_csv(&net).as_bytes())?;
             write_atomic(
-                &a.out.join("agglomerations.csv"),
+                &out.join("agglomerations.csv"),
                 agglomerations_csv(&net).as_bytes(),
             )?;
         }
     }
-    eprintln!("wrote {}", a.out.display());
+    eprintln!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,6 +1,7 @@
 //! Command-line arguments and one module per subcommand.
 
 mod basic;
+mod qgis;
 mod travel;
 
 use std::path::PathBuf;

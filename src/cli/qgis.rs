@@ -1,0 +1,141 @@
+//! `export --qgis DIR` and `export --format gpkg`: the network and the
+//! default analyses as QGIS-ready layers with their styles.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use agglo::Network;
+use agglo::algorithms::{CircleOptions, Engine, commuting_circles};
+use agglo::io::{
+    Layer, QgisFormat, StyledLayer, circles_layer, cities_layer, links_layer, write_gpkg,
+    write_qgis_folder,
+};
+use anyhow::bail;
+use clap::{Args, ValueEnum};
+
+use super::basic::ExportFormat;
+use super::travel::ModelArgs;
+
+/// Language of labels.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Lang {
+    /// English names (`name`).
+    En,
+    /// Chinese names (`name_zh`).
+    Zh,
+}
+
+impl Lang {
+    pub fn field(self) -> &'static str {
+        match self {
+            Lang::En => "name",
+            Lang::Zh => "name_zh",
+        }
+    }
+}
+
+/// Options of the layers of the default analyses.
+#[derive(Debug, Args, Clone)]
+pub struct LayerArgs {
+    /// Circle budgets in minutes (nested circles, one search per core).
+    #[arg(long, value_delimiter = ',', default_value = "30,60,90")]
+    pub minutes: Vec<f64>,
+    /// Label language of the city layer's style.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Local speed (km/h) at which minutes left on arrival are spent.
+    #[arg(long, default_value_t = 30.0)]
+    pub local_speed: f64,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// Sorted, deduplicated, positive budgets.
+pub fn budgets(list: &[f64]) -> anyhow::Result<Vec<f64>> {
+    let mut b = list.to_vec();
+    if b.is_empty() || b.iter().any(|m| !m.is_finite() || *m <= 0.0) {
+        bail!("--minutes takes positive numbers, e.g. 60 or 30,60,90");
+    }
+    b.sort_by(f64::total_cmp);
+    b.dedup();
+    Ok(b)
+}
+
+/// HOOK (issue 5, centrality): the centrality layer of the default analyses.
+/// When `agglo centrality` lands, compute the default measure here and return
+/// `Some(agglo::io::centrality_layer(net, measure, &scores))`.
+fn centrality(_net: &Network) -> Option<StyledLayer> {
+    None
+}
+
+/// Cities, links, circles of every agglomeration and (when available)
+/// centrality, styled.
+pub fn default_layers(net: &Network, a: &LayerArgs) -> anyhow::Result<Vec<StyledLayer>> {
+    let b = budgets(&a.minutes)?;
+    if !a.local_speed.is_finite() || a.local_speed < 0.0 {
+        bail!("--local-speed must be a non-negative number of km/h");
+    }
+    let engine = Engine::new(net, a.model.model()?, a.model.max_transfers);
+    let aggs: Vec<&agglo::Agglomeration> = net.agglomerations().iter().collect();
+    let circles = commuting_circles(
+        net,
+        &engine,
+        a.model.direction(),
+        &aggs,
+        &b,
+        false,
+        CircleOptions {
+            local_speed_kmh: a.local_speed,
+        },
+    );
+    let mut layers = vec![
+        cities_layer(net, a.lang.field()),
+        links_layer(net),
+        circles_layer(net, &circles),
+    ];
+    layers.extend(centrality(net));
+    Ok(layers)
+}
+
+fn summary(layers: &[StyledLayer]) {
+    for sl in layers {
+        let l: &Layer = &sl.layer;
+        eprintln!(
+            "  {:<11} {:<12} {:>5} features",
+            l.name,
+            l.geometry_type.ogc_name(),
+            l.features.len()
+        );
+    }
+}
+
+pub fn export_qgis(
+    net: &Network,
+    dir: &Path,
+    format: ExportFormat,
+    a: &LayerArgs,
+) -> anyhow::Result<ExitCode> {
+    let f = match format {
+        ExportFormat::Geojson => QgisFormat::GeoJson,
+        ExportFormat::Gpkg => QgisFormat::GeoPackage,
+        ExportFormat::Csv => bail!("--qgis writes geojson or gpkg layers, not csv"),
+    };
+    let layers = default_layers(net, a)?;
+    let files = write_qgis_folder(dir, &layers, f)?;
+    eprintln!("wrote {} files to {}:", files.len(), dir.display());
+    summary(&layers);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export_gpkg(net: &Network, out: &Path, a: &LayerArgs) -> anyhow::Result<()> {
+    let layers = default_layers(net, a)?;
+    let styles: Vec<String> = layers.iter().map(StyledLayer::qml).collect();
+    let pairs: Vec<(&Layer, Option<&str>)> = layers
+        .iter()
+        .zip(&styles)
+        .map(|(l, s)| (&l.layer, Some(s.as_str())))
+        .collect();
+    write_gpkg(out, &pairs)?;
+    summary(&layers);
+    Ok(())
+}

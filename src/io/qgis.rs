@@ -1,0 +1,338 @@
+//! The layers `agglo` hands to QGIS, and the QGIS folder writer.
+//!
+//! - `cities` (Point): every city with its census figures.
+//! - `links` (LineString): every link with mode, minutes, km and services.
+//! - `circles` (MultiPolygon): commuting circles, one per core and budget.
+//! - `centrality` (Point): one numeric measure per city (see [`centrality_layer`]).
+//!
+//! Every layer has a stable text `id` and `name` / `name_zh` label fields.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::layer::{FieldType, GeometryType, Layer, LayerError, Value};
+use super::layer_geojson::write_layer_geojson;
+use super::qml::{Style, qml};
+use super::{write_atomic, write_gpkg};
+use crate::algorithms::CommutingCircle;
+use crate::model::CityIdx;
+use crate::network::Network;
+
+/// A layer with its default QGIS style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StyledLayer {
+    /// The features.
+    pub layer: Layer,
+    /// The style written beside it.
+    pub style: Style,
+}
+
+impl StyledLayer {
+    /// The `.qml` text of the style.
+    pub fn qml(&self) -> String {
+        qml(&self.style, &self.layer)
+    }
+}
+
+fn point(net: &Network, c: CityIdx) -> geo::Geometry<f64> {
+    geo::Geometry::Point(net.city(c).point())
+}
+
+/// Every city as a Point, labelled by `label_field` (`name` or `name_zh`).
+pub fn cities_layer(net: &Network, label_field: &str) -> StyledLayer {
+    let mut l = Layer::new(
+        "cities",
+        "Cities (nodes): 2020 and 2010 census population, access minutes to stations, agglomerations",
+        GeometryType::Point,
+        &[
+            ("name", FieldType::Text),
+            ("name_zh", FieldType::Text),
+            ("province", FieldType::Text),
+            ("adcode", FieldType::Integer),
+            ("level", FieldType::Text),
+            ("pop_2020", FieldType::Integer),
+            ("pop_2010", FieldType::Integer),
+            ("urban_pop_2020", FieldType::Integer),
+            ("access_hsr_min", FieldType::Real),
+            ("access_rail_min", FieldType::Real),
+            ("agglomerations", FieldType::Text),
+        ],
+    );
+    for (i, c) in net.cities().iter().enumerate() {
+        let aggs: Vec<&str> = net
+            .agglomerations()
+            .iter()
+            .filter(|a| a.members.contains(&(i as CityIdx)))
+            .map(|a| a.id.as_str())
+            .collect();
+        l.push(
+            c.id.clone(),
+            point(net, i as CityIdx),
+            vec![
+                c.name.as_str().into(),
+                c.name_zh.as_str().into(),
+                c.province.as_str().into(),
+                c.adcode
+                    .map(|v| Value::Int(i64::from(v)))
+                    .unwrap_or(Value::Null),
+                c.level.clone().into(),
+                c.pop_2020.into(),
+                c.pop_2010.into(),
+                c.urban_pop_2020.into(),
+                c.access_hsr_min.into(),
+                c.access_rail_min.into(),
+                if aggs.is_empty() {
+                    Value::Null
+                } else {
+                    aggs.join(";").into()
+                },
+            ],
+        );
+    }
+    StyledLayer {
+        layer: l,
+        style: Style::Cities {
+            size_field: "pop_2020".into(),
+            label_field: label_field.into(),
+        },
+    }
+}
+
+/// Every link as a LineString (its own geometry or the straight segment).
+pub fn links_layer(net: &Network) -> StyledLayer {
+    let mut l = Layer::new(
+        "links",
+        "Links (edges): mode, in-vehicle or driving minutes, km, services per day, line",
+        GeometryType::LineString,
+        &[
+            ("name", FieldType::Text),
+            ("name_zh", FieldType::Text),
+            ("from", FieldType::Text),
+            ("to", FieldType::Text),
+            ("mode", FieldType::Text),
+            ("minutes", FieldType::Real),
+            ("km", FieldType::Real),
+            ("services_per_day", FieldType::Real),
+            ("line", FieldType::Text),
+            ("opened", FieldType::Integer),
+            ("oneway", FieldType::Boolean),
+        ],
+    );
+    for (i, k) in net.links().iter().enumerate() {
+        let (a, b) = (net.city(k.from), net.city(k.to));
+        l.push(
+            format!("link-{i}"),
+            geo::Geometry::LineString(net.link_geometry(i)),
+            vec![
+                format!("{} – {}", a.name, b.name).into(),
+                format!("{}–{}", a.name_zh, b.name_zh).into(),
+                a.id.as_str().into(),
+                b.id.as_str().into(),
+                k.mode.as_str().into(),
+                k.minutes.into(),
+                k.km.into(),
+                k.services_per_day.into(),
+                k.line.clone().into(),
+                k.opened
+                    .map(|y| Value::Int(i64::from(y)))
+                    .unwrap_or(Value::Null),
+                k.oneway.into(),
+            ],
+        );
+    }
+    StyledLayer {
+        layer: l,
+        style: Style::Links,
+    }
+}
+
+/// Commuting circles as MultiPolygons (empty polygons are left out).
+pub fn circles_layer(net: &Network, circles: &[CommutingCircle]) -> StyledLayer {
+    let mut l = Layer::new(
+        "circles",
+        "Commuting circles: area reachable door to door from a core within `minutes`, with the cities and population inside",
+        GeometryType::MultiPolygon,
+        &[
+            ("name", FieldType::Text),
+            ("name_zh", FieldType::Text),
+            ("agglomeration", FieldType::Text),
+            ("core", FieldType::Text),
+            ("minutes", FieldType::Real),
+            ("cities", FieldType::Integer),
+            ("population", FieldType::Integer),
+            ("share", FieldType::Real),
+            ("area_km2", FieldType::Real),
+        ],
+    );
+    for c in circles.iter().filter(|c| !c.polygon.0.is_empty()) {
+        let join = |f: &dyn Fn(CityIdx) -> String, sep: &str| {
+            c.origins
+                .iter()
+                .map(|&o| f(o))
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let core = join(&|o| net.city(o).id.clone(), "+");
+        let en = join(&|o| net.city(o).name.clone(), " + ");
+        let zh = join(&|o| net.city(o).name_zh.clone(), "+");
+        l.push(
+            format!("{}:{}:{}", c.agglomeration, core, c.minutes),
+            geo::Geometry::MultiPolygon(c.polygon.clone()),
+            vec![
+                format!("{en} {} min", c.minutes).into(),
+                format!("{zh} {}分钟", c.minutes).into(),
+                c.agglomeration.as_str().into(),
+                core.into(),
+                c.minutes.into(),
+                c.cities.len().into(),
+                c.population.into(),
+                ((c.member_share * 1000.0).round() / 1000.0).into(),
+                c.area_km2.round().into(),
+            ],
+        );
+    }
+    StyledLayer {
+        layer: l,
+        style: Style::Circles {
+            field: "minutes".into(),
+        },
+    }
+}
+
+/// HOOK for centrality (issue 5): one numeric score per city (indexed by
+/// [`CityIdx`]; non-finite scores are left out) as a Point layer named
+/// `centrality`, with the score in a field named after `measure` (letters,
+/// digits and `_`; other characters become `_`) and its rank (1 = highest),
+/// graduated by the score.
+pub fn centrality_layer(net: &Network, measure: &str, scores: &[f64]) -> StyledLayer {
+    let field: String = measure
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let field = if field.is_empty() || matches!(field.as_str(), "id" | "fid" | "geom") {
+        format!("score_{field}")
+    } else {
+        field
+    };
+    let mut order: Vec<usize> = (0..scores.len().min(net.cities().len()))
+        .filter(|&i| scores[i].is_finite())
+        .collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let mut l = Layer::new(
+        "centrality",
+        "Centrality of each city: the measure's score and rank (1 = most central)",
+        GeometryType::Point,
+        &[
+            ("name", FieldType::Text),
+            ("name_zh", FieldType::Text),
+            ("pop_2020", FieldType::Integer),
+            (&field, FieldType::Real),
+            ("rank", FieldType::Integer),
+        ],
+    );
+    for (rank, &i) in order.iter().enumerate() {
+        let c = net.city(i as CityIdx);
+        l.push(
+            c.id.clone(),
+            point(net, i as CityIdx),
+            vec![
+                c.name.as_str().into(),
+                c.name_zh.as_str().into(),
+                c.pop_2020.into(),
+                scores[i].into(),
+                (rank + 1).into(),
+            ],
+        );
+    }
+    StyledLayer {
+        layer: l,
+        style: Style::Graduated { field },
+    }
+}
+
+/// How [`write_qgis_folder`] stores the layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QgisFormat {
+    /// One `NAME.geojson` per layer, with `NAME.qml` beside it.
+    GeoJson,
+    /// One `agglo.gpkg` holding every layer, its styles in `layer_styles`,
+    /// and `NAME.qml` files beside it for reference.
+    GeoPackage,
+}
+
+fn readme(layers: &[StyledLayer], format: QgisFormat) -> String {
+    let mut s = String::from(
+        "Layers exported by agglo for QGIS. Coordinates: WGS84 longitude/latitude (EPSG:4326).\n",
+    );
+    s.push_str(match format {
+        QgisFormat::GeoJson => "Each layer is NAME.geojson with its QGIS style NAME.qml beside it (applied on load).\n",
+        QgisFormat::GeoPackage => "Every layer is a table of agglo.gpkg; its QGIS style is stored in the GeoPackage (layer_styles) and as NAME.qml.\n",
+    });
+    s.push_str("Every feature has a stable text `id` and `name` / `name_zh` for labels.\n");
+    for sl in layers {
+        let l = &sl.layer;
+        let _ = write!(
+            s,
+            "\n{} ({}, {} features)\n  {}\n  fields: id (text)",
+            l.name,
+            l.geometry_type.ogc_name(),
+            l.features.len(),
+            l.description
+        );
+        for (n, t) in &l.fields {
+            let _ = write!(s, ", {n} ({})", format!("{t:?}").to_lowercase());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Writes `layers` into `dir` (created if needed) with a `.qml` style per
+/// layer and a `README.txt`; returns the files written, sorted.
+pub fn write_qgis_folder(
+    dir: &Path,
+    layers: &[StyledLayer],
+    format: QgisFormat,
+) -> Result<Vec<PathBuf>, LayerError> {
+    std::fs::create_dir_all(dir).map_err(|source| crate::error::WriteError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    let styles: Vec<String> = layers.iter().map(StyledLayer::qml).collect();
+    match format {
+        QgisFormat::GeoJson => {
+            for sl in layers {
+                let p = dir.join(format!("{}.geojson", sl.layer.name));
+                write_layer_geojson(&p, &sl.layer)?;
+                written.push(p);
+            }
+        }
+        QgisFormat::GeoPackage => {
+            let p = dir.join("agglo.gpkg");
+            let pairs: Vec<(&Layer, Option<&str>)> = layers
+                .iter()
+                .zip(&styles)
+                .map(|(sl, q)| (&sl.layer, Some(q.as_str())))
+                .collect();
+            write_gpkg(&p, &pairs)?;
+            written.push(p);
+        }
+    }
+    for (sl, q) in layers.iter().zip(&styles) {
+        let p = dir.join(format!("{}.qml", sl.layer.name));
+        write_atomic(&p, q.as_bytes())?;
+        written.push(p);
+    }
+    let p = dir.join("README.txt");
+    write_atomic(&p, readme(layers, format).as_bytes())?;
+    written.push(p);
+    written.sort();
+    Ok(written)
+}
