@@ -15,6 +15,7 @@
 //! - [`error`]: every problem in the input is an [`Issue`] naming the file,
 //!   line or feature and field; loading fails with all of them at once.
 //! - [`Table`]: results printed as a text table, CSV or JSON.
+//! - [`render`]: static maps (SVG, PNG) of circles, links and cities.
 //!
 //! ## Conventions
 //! Coordinates are WGS84 degrees with **longitude as x and latitude as y**.
@@ -41,6 +42,7 @@ pub mod error;
 pub mod io;
 pub mod model;
 mod network;
+pub mod render;
 mod table;
 
 pub use algorithms::{Direction, Engine, TimeModel};

@@ -1,6 +1,7 @@
 //! Command-line arguments and one module per subcommand.
 
 mod basic;
+mod map;
 mod qgis;
 mod travel;
 
@@ -87,6 +88,8 @@ pub enum Command {
     Matrix(travel::MatrixArgs),
     /// One-hour (or other) commuting circles of core cities, with polygons.
     Circles(travel::CirclesArgs),
+    /// A static map (SVG or PNG): circles, links by mode, cities by population.
+    Map(map::MapArgs),
 }
 
 impl InputArgs {
@@ -136,6 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reach(a) => travel::reach(&cli.input, a),
         Command::Matrix(a) => travel::matrix(&cli.input, a),
         Command::Circles(a) => travel::circles(&cli.input, a),
+        Command::Map(a) => map::map(&cli.input, a),
     }
 }
 

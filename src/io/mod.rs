@@ -26,5 +26,6 @@ pub use qgis::{
     QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer, links_layer,
     write_qgis_folder,
 };
+pub(crate) use qml::esc as xml_escape;
 pub use qml::{Style, budget_colour, mode_colour, qml};
 pub use records::{AggRecord, LinkRecord, NetworkData};
