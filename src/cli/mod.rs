@@ -1,6 +1,7 @@
 //! Command-line arguments and one module per subcommand.
 
 mod basic;
+mod centrality;
 mod travel;
 
 use std::path::PathBuf;
@@ -86,6 +87,8 @@ pub enum Command {
     Matrix(travel::MatrixArgs),
     /// One-hour (or other) commuting circles of core cities, with polygons.
     Circles(travel::CirclesArgs),
+    /// Centrality and accessibility of cities, ranked within each agglomeration.
+    Centrality(centrality::CentralityArgs),
 }
 
 impl InputArgs {
@@ -135,6 +138,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reach(a) => travel::reach(&cli.input, a),
         Command::Matrix(a) => travel::matrix(&cli.input, a),
         Command::Circles(a) => travel::circles(&cli.input, a),
+        Command::Centrality(a) => centrality::centrality(&cli.input, a),
     }
 }
 
