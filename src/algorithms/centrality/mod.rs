@@ -21,12 +21,14 @@
 
 mod accessibility;
 mod brandes;
+mod door_to_door;
 mod graph;
 
 pub use accessibility::{Decay, DecayKind, accessibility};
 pub use brandes::{
     PathCentrality, PathOptions, TIE_TOLERANCE, closeness, normalise_betweenness, path_centrality,
 };
+pub use door_to_door::door_to_door_betweenness;
 pub use graph::WGraph;
 
 use super::{Direction, Engine, TimeModel};
@@ -173,6 +175,33 @@ pub fn agglomeration_centrality(
     };
     let pc = path_centrality(&g, &popts);
 
+    // Door-to-door betweenness on the state-expanded graph (ordered pairs).
+    let d2d_bc = (opt.weight == Weight::DoorToDoor).then(|| {
+        let engine = Engine::new(net, opt.model.clone(), None);
+        let mut member = vec![false; net.cities().len()];
+        for &c in &agg.members {
+            member[c as usize] = true;
+        }
+        let all_pop: Vec<f64> = net.cities().iter().map(|c| c.pop_2020 as f64).collect();
+        door_to_door_betweenness(&engine, &member, &all_pop, &cutoffs)
+    });
+    // Population-weighted shares sum to one over the members.
+    let pop_share = |rows: &Vec<Vec<f64>>, pick: &dyn Fn(CityIdx) -> usize| -> Vec<Vec<f64>> {
+        rows.iter()
+            .map(|row| {
+                let vals: Vec<f64> = agg.members.iter().map(|&c| row[pick(c)]).collect();
+                let sum: f64 = vals.iter().sum();
+                vals.iter()
+                    .map(|v| if sum > 0.0 { v / sum } else { 0.0 })
+                    .collect()
+            })
+            .collect()
+    };
+    let pop_bc: Vec<Vec<f64>> = match &d2d_bc {
+        Some((_, p)) => pop_share(p, &|c| c as usize),
+        None => pop_share(&pc.pop_betweenness, &|c| local[c as usize]),
+    };
+
     // Door-to-door distances replace the graph's for the distance measures.
     let d2d: Option<Vec<Vec<(usize, f64)>>> =
         (opt.weight == Weight::DoorToDoor).then(|| door_to_door(net, agg, &opt.model));
@@ -241,20 +270,20 @@ pub fn agglomeration_centrality(
                     haversine_km(a.lon, a.lat, b.lon, b.lat) / d
                 })
                 .collect();
+            let (raw, directed): (Vec<f64>, bool) = match &d2d_bc {
+                Some((b, _)) => (b.iter().map(|row| row[c as usize]).collect(), true),
+                None => (
+                    pc.betweenness.iter().map(|row| row[v]).collect(),
+                    g.directed,
+                ),
+            };
             CityCentrality {
                 city: c,
                 degree,
                 strength,
-                betweenness: pc.betweenness.iter().map(|row| row[v]).collect(),
-                betweenness_norm: pc
-                    .betweenness
-                    .iter()
-                    .map(|row| {
-                        let raw = [row[v]];
-                        normalise_betweenness(&raw, m, g.directed)[0]
-                    })
-                    .collect(),
-                pop_betweenness: pc.pop_betweenness.iter().map(|row| row[v]).collect(),
+                betweenness_norm: normalise_betweenness(&raw, m, directed),
+                betweenness: raw,
+                pop_betweenness: pop_bc.iter().map(|row| row[mi]).collect(),
                 closeness: clo,
                 harmonic: harm,
                 accessibility: access.iter().map(|row| row[mi]).collect(),
