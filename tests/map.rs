@@ -185,3 +185,27 @@ fn bad_output_names_are_refused() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("atlantis"));
 }
+
+#[test]
+fn centrality_colours_the_members_and_fills_the_legend() {
+    let agg = "chengdu-chongqing";
+    let text = svg(&["--agglomeration", agg, "--centrality", "betweenness_norm"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let m = members(agg);
+    for n in class_of(&doc, "city") {
+        let id = n.attribute("data-id").unwrap();
+        let fill = n.attribute("fill").unwrap();
+        // Members are coloured by class; other cities in view are grey.
+        assert_eq!(m.contains(id), fill != "#cccccc", "{id}: {fill}");
+    }
+    let legend: String = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("legend"))
+        .unwrap()
+        .descendants()
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(legend.contains("betweenness_norm"), "{legend}");
+    let o = run(&["map", "--out", "/tmp/x.svg", "--centrality", "degree"]);
+    assert!(!o.status.success() && stderr(&o).contains("--agglomeration"));
+}

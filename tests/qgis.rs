@@ -153,18 +153,45 @@ fn expected() -> BTreeMap<&'static str, Schema> {
                 ],
             ),
         ),
+        (
+            "centrality",
+            (
+                "Point",
+                vec![
+                    ("id", s),
+                    ("name", s),
+                    ("name_zh", s),
+                    ("agglomeration", s),
+                    ("pop_2020", i),
+                    ("betweenness_norm", r),
+                    ("rank", i),
+                ],
+            ),
+        ),
     ])
 }
 
 /// Feature counts from other commands: cities and links from `info`, circles
-/// from `circles` (one row per core and budget).
+/// from `circles` (one row per core and budget), centrality from
+/// `centrality` (one row per agglomeration member).
 fn counts() -> BTreeMap<&'static str, usize> {
     let info: serde_json::Value = serde_json::from_str(&ok(&["info", "--format", "json"])).unwrap();
     let circles = ok(&["circles", "--minutes", "30,60,90", "--format", "csv"])
         .lines()
         .count()
         - 1;
+    let centrality = ok(&[
+        "centrality",
+        "--measures",
+        "betweenness_norm",
+        "--format",
+        "csv",
+    ])
+    .lines()
+    .count()
+        - 1;
     BTreeMap::from([
+        ("centrality", centrality),
         ("cities", info["cities"].as_u64().unwrap() as usize),
         ("links", info["links"].as_u64().unwrap() as usize),
         ("circles", circles),
@@ -204,7 +231,7 @@ fn qgis_folder_of_geojson_layers_opens_in_gdal() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().join("qgis");
     ok(&["export", "--qgis", dir.to_str().unwrap()]);
-    for name in ["cities", "links", "circles"] {
+    for name in ["cities", "links", "circles", "centrality"] {
         assert!(dir.join(format!("{name}.geojson")).exists());
         let qml = std::fs::read_to_string(dir.join(format!("{name}.qml"))).unwrap();
         assert!(qml.starts_with("<!DOCTYPE qgis"), "{name}.qml");
@@ -214,7 +241,7 @@ fn qgis_folder_of_geojson_layers_opens_in_gdal() {
     if !have_ogrinfo() {
         return;
     }
-    for name in ["cities", "links", "circles"] {
+    for name in ["cities", "links", "circles", "centrality"] {
         let found = ogrinfo(&dir.join(format!("{name}.geojson")));
         assert_eq!(found.len(), 1);
         check_layers(&found, &[name]);
@@ -244,9 +271,9 @@ fn geopackage_holds_every_layer_and_the_styles() {
     }
     for p in [one, dir.join("agglo.gpkg")] {
         let found = ogrinfo(&p);
-        check_layers(&found, &["cities", "links", "circles"]);
+        check_layers(&found, &["cities", "links", "circles", "centrality"]);
         assert!(found.contains_key("layer_styles"), "{found:?}");
-        assert_eq!(found.len(), 4);
+        assert_eq!(found.len(), 5);
     }
 }
 
@@ -291,4 +318,46 @@ fn circle_polygons_are_valid_rfc7946_multipolygons() {
             }
         }
     }
+}
+
+#[test]
+fn centrality_layer_agrees_with_the_centrality_command() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("qgis");
+    ok(&[
+        "export",
+        "--qgis",
+        dir.to_str().unwrap(),
+        "--centrality",
+        "harmonic",
+    ]);
+    let text = std::fs::read_to_string(dir.join("centrality.geojson")).unwrap();
+    let fc: geojson::FeatureCollection = text.parse().unwrap();
+    let csv = ok(&["centrality", "--measures", "harmonic", "--format", "csv"]);
+    let mut expected = BTreeMap::new();
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        expected.insert(
+            (f[0].to_owned(), f[1].to_owned()),
+            (f[4].parse::<f64>().unwrap(), f[5].parse::<i64>().unwrap()),
+        );
+    }
+    assert_eq!(fc.features.len(), expected.len());
+    for f in &fc.features {
+        let agg = f.property("agglomeration").unwrap().as_str().unwrap();
+        let id = f.property("id").unwrap().as_str().unwrap();
+        let city = id.strip_prefix(&format!("{agg}:")).unwrap();
+        let (score, rank) = expected[&(agg.to_owned(), city.to_owned())];
+        let got = f.property("harmonic").unwrap().as_f64().unwrap();
+        assert!((got - score).abs() < 1e-6, "{id}: {got} vs {score}");
+        assert_eq!(f.property("rank").unwrap().as_i64().unwrap(), rank, "{id}");
+    }
+    let o = run(&[
+        "export",
+        "--qgis",
+        dir.to_str().unwrap(),
+        "--centrality",
+        "fame",
+    ]);
+    assert!(!o.status.success() && stderr(&o).contains("fame"));
 }

@@ -2,6 +2,9 @@
 //! brute force (Bellman–Ford over an explicitly built state graph) on seeded
 //! random networks, plus monotonicity and symmetry properties.
 
+use agglo::algorithms::centrality::{
+    PathOptions, city_graph, door_to_door_betweenness, path_centrality,
+};
 use agglo::algorithms::{Direction, Engine, TimeModel};
 use agglo::io::{LinkRecord, NetworkData};
 use agglo::{City, Mode, Network};
@@ -228,6 +231,35 @@ proptest! {
         for c in 0..n {
             let (a, b) = (big.time_to(&wb, c), free.time_to(&wf, c));
             prop_assert!((a - b).abs() < 1e-9 || (a.is_infinite() && b.is_infinite()));
+        }
+    }
+
+    #[test]
+    fn door_to_door_betweenness_equals_city_graph_betweenness_without_access_waits_or_transfers(s in spec()) {
+        // One two-way link per city pair: then the state-expanded paths are
+        // the city graph's paths, and only the counting convention differs
+        // (ordered pairs on the expanded graph, unordered on the city graph).
+        let mut s = s;
+        let mut seen = std::collections::HashSet::new();
+        s.links.retain(|l| l.0 != l.1 && seen.insert((l.0.min(l.1), l.0.max(l.1))));
+        for l in &mut s.links {
+            l.6 = false;
+        }
+        let net = build(&s);
+        let n = net.cities().len();
+        let engine = Engine::new(&net, TimeModel::in_vehicle(), None);
+        let members = vec![true; n];
+        let pop: Vec<f64> = net.cities().iter().map(|c| c.pop_2020 as f64).collect();
+        let (bc, _) = door_to_door_betweenness(&engine, &members, &pop, &[f64::INFINITY, 40.0]);
+        let all: Vec<u32> = (0..n as u32).collect();
+        let g = city_graph(&net, &all, false);
+        let cuts = [f64::INFINITY, 40.0];
+        let want = path_centrality(&g, &PathOptions { cutoffs: &cuts, sources: None, targets: None, population: None });
+        for (k, (got_row, want_row)) in bc.iter().zip(&want.betweenness).enumerate() {
+            for (v, (got, want)) in got_row.iter().zip(want_row).enumerate() {
+                let w = if g.directed { *want } else { 2.0 * want };
+                prop_assert!((got - w).abs() < 1e-9 * w.max(1.0), "cut {k} node {v}: {got} vs {w}");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! Algorithms on the network: the door-to-door time model, bounded searches,
 //! reach, routes, matrices and commuting circles.
 
+pub mod centrality;
 mod circle_set;
 mod circles;
 mod search;

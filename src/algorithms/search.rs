@@ -186,6 +186,37 @@ impl<'n> Engine<'n> {
         (c, true)
     }
 
+    /// Number of directed link traversals (search states without layers).
+    pub(crate) fn arc_count(&self) -> usize {
+        self.fwd.csr.arc_count()
+    }
+
+    /// Forward arcs leaving `city`, as positions of [`Csr::arcs`].
+    pub(crate) fn out_range(&self, city: CityIdx) -> std::ops::Range<usize> {
+        self.fwd.csr.range(city)
+    }
+
+    /// Head city and link index of forward arc `a` (`None` for a disallowed link).
+    pub(crate) fn arc(&self, a: usize) -> Option<(CityIdx, usize)> {
+        let arc = self.fwd.csr.arcs()[a];
+        (arc.to != self.fwd.tail[a]).then_some((arc.to, arc.link as usize))
+    }
+
+    /// Cost of the first arc of a trip from `origin` on `link`: access, wait, ride.
+    pub(crate) fn start_cost(&self, origin: CityIdx, link: usize) -> f64 {
+        self.access(origin, self.mode[link]) + self.wait[link] + self.minutes[link]
+    }
+
+    /// Cost of going on from `a` to `b` at `city`, ride on `b` included.
+    pub(crate) fn step_cost(&self, city: CityIdx, a: usize, b: usize) -> f64 {
+        self.change(city, a, b).0 + self.minutes[b]
+    }
+
+    /// Egress at `city` after arriving on `link`.
+    pub(crate) fn end_cost(&self, city: CityIdx, link: usize) -> f64 {
+        self.access(city, self.mode[link])
+    }
+
     /// A workspace sized for this engine.
     pub fn workspace(&self) -> Workspace {
         let states = self.fwd.csr.arc_count() * self.layers;

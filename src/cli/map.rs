@@ -10,7 +10,7 @@ use anyhow::bail;
 use clap::Args;
 
 use super::InputArgs;
-use super::qgis::{Lang, budgets};
+use super::qgis::{Lang, budgets, centrality_rows};
 use super::travel::ModelArgs;
 
 #[derive(Debug, Args)]
@@ -21,7 +21,7 @@ pub struct MapArgs {
     /// Circle budgets in minutes, comma-separated; `0` draws no circles.
     #[arg(long, value_delimiter = ',', default_value = "30,60,90")]
     pub minutes: Vec<f64>,
-    /// Colour cities by this centrality measure (needs `agglo centrality`, issue 5).
+    /// Colour the members by this measure of `agglo centrality` (with --agglomeration).
     #[arg(long)]
     pub centrality: Option<String>,
     /// Label language.
@@ -54,8 +54,8 @@ pub fn map(input: &InputArgs, a: &MapArgs) -> anyhow::Result<ExitCode> {
         Some("png") => true,
         _ => bail!("--out must end in .svg or .png, got {}", a.out.display()),
     };
-    if a.centrality.is_some() {
-        bail!("--centrality is not available yet: it needs `agglo centrality` (issue 5)");
+    if a.centrality.is_some() && a.agglomeration.is_none() {
+        bail!("--centrality ranks cities within an agglomeration: give --agglomeration too");
     }
     if !a.width.is_finite() || !(200.0..=8000.0).contains(&a.width) {
         bail!("--width must be between 200 and 8000 px");
@@ -116,13 +116,23 @@ pub fn map(input: &InputArgs, a: &MapArgs) -> anyhow::Result<ExitCode> {
             (MapLang::En, false) => format!("{name}: {list}-minute commuting circles"),
             (MapLang::Zh, false) => format!("{name}：{list}分钟通勤圈"),
         });
+    let scores: Option<Vec<f64>> = match &a.centrality {
+        Some(m) => {
+            let mut v = vec![f64::NAN; net.cities().len()];
+            for (_, c, s) in centrality_rows(&net, &aggs, m)? {
+                v[c as usize] = s;
+            }
+            Some(v)
+        }
+        None => None,
+    };
     let spec = MapSpec {
         title,
         lang,
         size: (a.width, (a.width * 0.75).round()),
         focus,
         circles: &circles,
-        centrality: None,
+        centrality: a.centrality.as_deref().zip(scores.as_deref()),
     };
     let svg = render_svg(&net, &spec)?;
     if png {

@@ -1,6 +1,7 @@
 //! Command-line arguments and one module per subcommand.
 
 mod basic;
+mod centrality;
 mod map;
 mod qgis;
 mod travel;
@@ -90,6 +91,8 @@ pub enum Command {
     Circles(travel::CirclesArgs),
     /// A static map (SVG or PNG): circles, links by mode, cities by population.
     Map(map::MapArgs),
+    /// Centrality and accessibility of cities, ranked within each agglomeration.
+    Centrality(centrality::CentralityArgs),
 }
 
 impl InputArgs {
@@ -140,6 +143,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Matrix(a) => travel::matrix(&cli.input, a),
         Command::Circles(a) => travel::circles(&cli.input, a),
         Command::Map(a) => map::map(&cli.input, a),
+        Command::Centrality(a) => centrality::centrality(&cli.input, a),
     }
 }
 

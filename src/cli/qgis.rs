@@ -1,19 +1,21 @@
 //! `export --qgis DIR` and `export --format gpkg`: the network and the
-//! default analyses as QGIS-ready layers with their styles.
+//! default analyses (circles, centrality) as QGIS-ready layers with their styles.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use agglo::Network;
+use agglo::algorithms::centrality::{CentralityOptions, agglomeration_centrality};
 use agglo::algorithms::{CircleOptions, Engine, commuting_circles};
 use agglo::io::{
-    Layer, QgisFormat, StyledLayer, circles_layer, cities_layer, links_layer, write_gpkg,
-    write_qgis_folder,
+    Layer, QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer, links_layer,
+    write_gpkg, write_qgis_folder,
 };
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 
 use super::basic::ExportFormat;
+use super::centrality::{MEASURES, values_of};
 use super::travel::ModelArgs;
 
 /// Language of labels.
@@ -46,6 +48,9 @@ pub struct LayerArgs {
     /// Local speed (km/h) at which minutes left on arrival are spent.
     #[arg(long, default_value_t = 30.0)]
     pub local_speed: f64,
+    /// Centrality measure of the `centrality` layer (a measure of `agglo centrality`), or `none`.
+    #[arg(long, default_value = "betweenness_norm")]
+    pub centrality: String,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -61,11 +66,39 @@ pub fn budgets(list: &[f64]) -> anyhow::Result<Vec<f64>> {
     Ok(b)
 }
 
-/// HOOK (issue 5, centrality): the centrality layer of the default analyses.
-/// When `agglo centrality` lands, compute the default measure here and return
-/// `Some(agglo::io::centrality_layer(net, measure, &scores))`.
-fn centrality(_net: &Network) -> Option<StyledLayer> {
-    None
+/// `(agglomeration, city, score)` of one measure of `agglo centrality`
+/// (default options: link minutes, paths among members, no cutoff) for the
+/// members of each agglomeration.
+pub fn centrality_rows(
+    net: &Network,
+    aggs: &[&agglo::Agglomeration],
+    measure: &str,
+) -> anyhow::Result<Vec<(String, agglo::CityIdx, f64)>> {
+    if !MEASURES.contains(&measure) {
+        bail!(
+            "unknown centrality measure `{measure}` (expected one of {})",
+            MEASURES.join(", ")
+        );
+    }
+    let opt = CentralityOptions::default();
+    let mut rows = Vec::new();
+    for ag in aggs {
+        for r in agglomeration_centrality(net, ag, &opt) {
+            if let Some(v) = values_of(measure, &r)[0] {
+                rows.push((ag.id.clone(), r.city, v));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn centrality(net: &Network, a: &LayerArgs) -> anyhow::Result<Option<StyledLayer>> {
+    if a.centrality == "none" {
+        return Ok(None);
+    }
+    let aggs: Vec<&agglo::Agglomeration> = net.agglomerations().iter().collect();
+    let rows = centrality_rows(net, &aggs, &a.centrality)?;
+    Ok(Some(centrality_layer(net, &a.centrality, &rows)))
 }
 
 /// Cities, links, circles of every agglomeration and (when available)
@@ -93,7 +126,7 @@ pub fn default_layers(net: &Network, a: &LayerArgs) -> anyhow::Result<Vec<Styled
         links_layer(net),
         circles_layer(net, &circles),
     ];
-    layers.extend(centrality(net));
+    layers.extend(centrality(net, a)?);
     Ok(layers)
 }
 

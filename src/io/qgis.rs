@@ -199,12 +199,16 @@ pub fn circles_layer(net: &Network, circles: &[CommutingCircle]) -> StyledLayer 
     }
 }
 
-/// HOOK for centrality (issue 5): one numeric score per city (indexed by
-/// [`CityIdx`]; non-finite scores are left out) as a Point layer named
-/// `centrality`, with the score in a field named after `measure` (letters,
-/// digits and `_`; other characters become `_`) and its rank (1 = highest),
-/// graduated by the score.
-pub fn centrality_layer(net: &Network, measure: &str, scores: &[f64]) -> StyledLayer {
+/// Centrality scores as a Point layer named `centrality`: one feature per
+/// `(agglomeration id, city, score)` row (non-finite scores are left out),
+/// the score in a field named after `measure` (letters, digits and `_`;
+/// other characters become `_`) and its rank within the agglomeration
+/// (1 = highest; equal scores share a rank), graduated by the score.
+pub fn centrality_layer(
+    net: &Network,
+    measure: &str,
+    rows: &[(String, CityIdx, f64)],
+) -> StyledLayer {
     let field: String = measure
         .chars()
         .map(|c| {
@@ -215,38 +219,55 @@ pub fn centrality_layer(net: &Network, measure: &str, scores: &[f64]) -> StyledL
             }
         })
         .collect();
-    let field = if field.is_empty() || matches!(field.as_str(), "id" | "fid" | "geom") {
+    let reserved = [
+        "id",
+        "fid",
+        "geom",
+        "name",
+        "name_zh",
+        "agglomeration",
+        "pop_2020",
+        "rank",
+    ];
+    let field = if field.is_empty() || reserved.contains(&field.as_str()) {
         format!("score_{field}")
     } else {
         field
     };
-    let mut order: Vec<usize> = (0..scores.len().min(net.cities().len()))
-        .filter(|&i| scores[i].is_finite())
-        .collect();
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let mut order: Vec<&(String, CityIdx, f64)> = rows.iter().filter(|r| r.2.is_finite()).collect();
+    order.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(a.1.cmp(&b.1)));
     let mut l = Layer::new(
         "centrality",
-        "Centrality of each city: the measure's score and rank (1 = most central)",
+        "Centrality of each member city within its agglomeration: the measure's score and rank (1 = most central)",
         GeometryType::Point,
         &[
             ("name", FieldType::Text),
             ("name_zh", FieldType::Text),
+            ("agglomeration", FieldType::Text),
             ("pop_2020", FieldType::Integer),
             (&field, FieldType::Real),
             ("rank", FieldType::Integer),
         ],
     );
-    for (rank, &i) in order.iter().enumerate() {
-        let c = net.city(i as CityIdx);
+    // Competition ranks within each agglomeration: equal scores share a rank.
+    let (mut rank, mut pos) = (0usize, 0usize);
+    for (k, (agg, c, score)) in order.iter().enumerate() {
+        let same_agg = k > 0 && order[k - 1].0 == *agg;
+        pos = if same_agg { pos + 1 } else { 1 };
+        if !(same_agg && order[k - 1].2 == *score) {
+            rank = pos;
+        }
+        let city = net.city(*c);
         l.push(
-            c.id.clone(),
-            point(net, i as CityIdx),
+            format!("{agg}:{}", city.id),
+            point(net, *c),
             vec![
-                c.name.as_str().into(),
-                c.name_zh.as_str().into(),
-                c.pop_2020.into(),
-                scores[i].into(),
-                (rank + 1).into(),
+                city.name.as_str().into(),
+                city.name_zh.as_str().into(),
+                agg.as_str().into(),
+                city.pop_2020.into(),
+                (*score).into(),
+                rank.into(),
             ],
         );
     }

@@ -300,22 +300,28 @@ pub fn qml(style: &Style, layer: &Layer) -> String {
             let v = numbers(layer, field);
             let mut ranges = String::new();
             let mut symbols = String::new();
-            if !v.is_empty() {
-                let q = |k: usize| v[((v.len() - 1) * k) / 5];
-                let mut lower = v[0];
-                for k in 1..=5 {
-                    let upper = if k == 5 { v[v.len() - 1] } else { q(k) };
-                    ranges.push_str(&format!(
-                        "<range lower=\"{}\" upper=\"{}\" symbol=\"{}\" label=\"{} – {}\" render=\"true\"/>",
-                        fmt_num(lower),
-                        fmt_num(upper),
-                        k - 1,
-                        fmt_num(lower),
-                        fmt_num(upper)
-                    ));
-                    symbols.push_str(&marker(GRADED[k - 1], &(k - 1).to_string(), "3", &[]));
-                    lower = upper;
+            // Quantile breaks; repeated breaks (many equal scores) are merged.
+            let breaks: Vec<f64> = if v.is_empty() {
+                Vec::new()
+            } else {
+                let mut b: Vec<f64> = (0..=5).map(|k| v[((v.len() - 1) * k) / 5]).collect();
+                b.dedup();
+                if b.len() == 1 {
+                    b.push(b[0]);
                 }
+                b
+            };
+            let n = breaks.len().saturating_sub(1);
+            for (k, w) in breaks.windows(2).enumerate() {
+                ranges.push_str(&format!(
+                    "<range lower=\"{}\" upper=\"{}\" symbol=\"{k}\" label=\"{} – {}\" render=\"true\"/>",
+                    fmt_num(w[0]),
+                    fmt_num(w[1]),
+                    fmt_num(w[0]),
+                    fmt_num(w[1])
+                ));
+                let colour = GRADED[if n <= 1 { 4 } else { k * 4 / (n - 1) }];
+                symbols.push_str(&marker(colour, &k.to_string(), "3", &[]));
             }
             document(
                 &format!(
@@ -360,6 +366,24 @@ mod tests {
         assert!(s.contains("lower=\"30\" upper=\"60\""));
         assert!(s.contains("alpha=\"0.4\""));
         assert_eq!(s.matches("<symbol ").count(), 3);
+    }
+
+    #[test]
+    fn graduated_classes_merge_repeated_breaks() {
+        let mut l = Layer::new(
+            "centrality",
+            "",
+            GeometryType::Point,
+            &[("b", FieldType::Real)],
+        );
+        let p = geo::Geometry::Point(geo::Point::new(0.0, 0.0));
+        for (i, v) in [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0].iter().enumerate() {
+            l.push(i.to_string(), p.clone(), vec![Value::Real(*v)]);
+        }
+        let s = qml(&Style::Graduated { field: "b".into() }, &l);
+        assert!(!s.contains("lower=\"0\" upper=\"0\""), "{s}");
+        assert_eq!(s.matches("<range ").count(), s.matches("<symbol ").count());
+        assert!(s.contains("upper=\"1\""));
     }
 
     #[test]
