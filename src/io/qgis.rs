@@ -357,3 +357,49 @@ pub fn write_qgis_folder(
     written.sort();
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::Input;
+
+    #[test]
+    fn every_style_of_the_shipped_layers_is_well_formed_xml() {
+        let (net, _) = Input::Embedded.load().unwrap();
+        let scores: Vec<(String, CityIdx, f64)> = (0..net.cities().len() as CityIdx)
+            .map(|c| ("all".to_owned(), c, f64::from(c % 7)))
+            .collect();
+        let layers = [
+            cities_layer(&net, "name_zh"),
+            links_layer(&net),
+            circles_layer(&net, &[]),
+            centrality_layer(&net, "betweenness-norm", &scores),
+        ];
+        for sl in &layers {
+            sl.layer.check().unwrap();
+            let q = sl.qml();
+            let doc = roxmltree::Document::parse_with_options(
+                &q,
+                roxmltree::ParsingOptions {
+                    allow_dtd: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", sl.layer.name));
+            assert_eq!(doc.root_element().tag_name().name(), "qgis");
+            let renderer = doc
+                .descendants()
+                .find(|n| n.has_tag_name("renderer-v2"))
+                .expect("renderer");
+            assert!(renderer.attribute("type").is_some());
+        }
+        // The measure's name becomes a field name.
+        assert!(layers[3].layer.field_index("betweenness_norm").is_some());
+        // Equal scores share a rank.
+        let l = &layers[3].layer;
+        let rank = l.field_index("rank").unwrap();
+        let ranks: Vec<&Value> = l.features.iter().map(|f| &f.values[rank]).collect();
+        assert_eq!(ranks[0], &Value::Int(1));
+        assert_eq!(ranks[1], &Value::Int(1));
+    }
+}
