@@ -62,6 +62,8 @@ pub struct DelineateOptions {
     pub core_min_pop: u64,
     /// Only cities with a published urban population can be cores.
     pub measured_only: bool,
+    /// At most this many changes of line or mode (`None`: unbounded).
+    pub max_transfers: Option<usize>,
     /// Polygon options.
     pub circle: CircleOptions,
 }
@@ -72,6 +74,7 @@ impl Default for DelineateOptions {
             minutes: 60.0,
             core_min_pop: 3_000_000,
             measured_only: false,
+            max_transfers: None,
             circle: CircleOptions::default(),
         }
     }
@@ -188,7 +191,7 @@ pub fn delineate(
             .then(a.cmp(b))
     });
     let is_core: BTreeSet<CityIdx> = cores.iter().copied().collect();
-    let engine = Engine::new(net, model.clone(), None);
+    let engine = Engine::new(net, model.clone(), opts.max_transfers);
     let mut ws = engine.workspace();
     // For each city, the cores reaching it as (minutes, core order).
     let n = net.cities().len();

@@ -1,6 +1,7 @@
 //! Command-line arguments and one module per subcommand.
 
 mod basic;
+mod structure;
 mod travel;
 
 use std::path::PathBuf;
@@ -86,6 +87,14 @@ pub enum Command {
     Matrix(travel::MatrixArgs),
     /// One-hour (or other) commuting circles of core cities, with polygons.
     Circles(travel::CirclesArgs),
+    /// Size class of every city (2014 standard) and counts per class.
+    Tiers(structure::TiersArgs),
+    /// Cluster structure: primacy, rank-size, Gini and structure type.
+    Structure(structure::StructureArgs),
+    /// Growth 2010-2020: cores against the rest and against their rings.
+    Growth(structure::GrowthArgs),
+    /// Metropolitan areas derived from the network, against the official ones.
+    Delineate(structure::DelineateArgs),
 }
 
 impl InputArgs {
@@ -135,6 +144,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reach(a) => travel::reach(&cli.input, a),
         Command::Matrix(a) => travel::matrix(&cli.input, a),
         Command::Circles(a) => travel::circles(&cli.input, a),
+        Command::Tiers(a) => structure::tiers(&cli.input, a),
+        Command::Structure(a) => structure::structure(&cli.input, a),
+        Command::Growth(a) => structure::growth_cmd(&cli.input, a),
+        Command::Delineate(a) => structure::delineate_cmd(&cli.input, a),
     }
 }
 
