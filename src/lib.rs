@@ -34,6 +34,15 @@
 //! - **Betweenness**: how often a city lies on shortest paths between others.
 //! - **Accessibility**: the population reachable from a city, weighted by a
 //!   decreasing function of travel time.
+//! - **Size class**: a city's class under the 2014 State Council standard,
+//!   by urban-district population ([`algorithms::SizeClass`], [`algorithms::Tiers`]).
+//! - **Structure type**: monocentric, dual-core, gradient or polycentric,
+//!   assigned from primacy, the four-city index and the middle tiers' share
+//!   ([`algorithms::ClusterStructure`]).
+//! - **Spread / backwash**: a core's ring growing faster / slower than the
+//!   members beyond it between the censuses ([`algorithms::growth`]).
+//! - **Delineated area**: a core and the cities that reach it fastest within
+//!   the budget ([`algorithms::delineate`]).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

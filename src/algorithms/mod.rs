@@ -1,13 +1,28 @@
 //! Algorithms on the network: the door-to-door time model, bounded searches,
-//! reach, routes, matrices and commuting circles.
+//! reach, routes, matrices and commuting circles; size classes, cluster
+//! structure, growth and delineated metropolitan areas.
 
 pub mod centrality;
 mod circle_set;
 mod circles;
+mod delineate;
+mod growth;
 mod search;
+mod structure;
+mod tiers;
 mod time_model;
 
 pub use circle_set::{CommutingCircle, commuting_circles};
 pub use circles::{CircleOptions, area_km2, circle_polygon};
+pub use delineate::{
+    Area, Assignment, Change, DelineateError, DelineateOptions, Delineation, OfficialMatch,
+    delineate,
+};
+pub use growth::{AgglomerationGrowth, CoreGrowth, Effect, GrowthError, Pair, growth};
 pub use search::{Direction, Engine, Leg, Reach, Workspace};
+pub use structure::{
+    COMPARABLE, ClusterStructure, DOMINANT_FOUR_CITY, DOMINANT_PRIMACY, Indicators, MIDDLE_MIN,
+    Measure, Role, StructureType, ZipfFit, gini, zipf_fit,
+};
+pub use tiers::{CityClass, SizeClass, Tiers, UrbanEstimate};
 pub use time_model::TimeModel;

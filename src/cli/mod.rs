@@ -4,6 +4,7 @@ mod basic;
 mod centrality;
 mod map;
 mod qgis;
+mod structure;
 mod travel;
 
 use std::path::PathBuf;
@@ -93,6 +94,14 @@ pub enum Command {
     Map(map::MapArgs),
     /// Centrality and accessibility of cities, ranked within each agglomeration.
     Centrality(centrality::CentralityArgs),
+    /// Size class of every city (2014 standard) and counts per class.
+    Tiers(structure::TiersArgs),
+    /// Cluster structure: primacy, rank-size, Gini and structure type.
+    Structure(structure::StructureArgs),
+    /// Growth 2010-2020: cores against the rest and against their rings.
+    Growth(structure::GrowthArgs),
+    /// Metropolitan areas derived from the network, against the official ones.
+    Delineate(structure::DelineateArgs),
 }
 
 impl InputArgs {
@@ -144,6 +153,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Circles(a) => travel::circles(&cli.input, a),
         Command::Map(a) => map::map(&cli.input, a),
         Command::Centrality(a) => centrality::centrality(&cli.input, a),
+        Command::Tiers(a) => structure::tiers(&cli.input, a),
+        Command::Structure(a) => structure::structure(&cli.input, a),
+        Command::Growth(a) => structure::growth_cmd(&cli.input, a),
+        Command::Delineate(a) => structure::delineate_cmd(&cli.input, a),
     }
 }
 
