@@ -73,7 +73,7 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
-    let g = random_geometric(10_000, 0.0175, 42);
+    let g = random_geometric(10_000, 0.0138, 42);
     eprintln!(
         "random geometric graph: {} nodes, {} edges",
         g.node_count(),

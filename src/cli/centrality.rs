@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use agglo::algorithms::centrality::{
     CentralityOptions, CityCentrality, Decay, Scope, Weight, agglomeration_centrality,
 };
-use agglo::io::write_atomic;
+use agglo::io::{round6, write_atomic};
 use agglo::{Agglomeration, Cell, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -326,8 +326,4 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
 }

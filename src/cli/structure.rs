@@ -8,7 +8,7 @@ use agglo::algorithms::{
     AgglomerationGrowth, CircleOptions, ClusterStructure, DelineateOptions, Engine, Measure, Pair,
     SizeClass, Tiers, delineate, growth,
 };
-use agglo::io::write_atomic;
+use agglo::io::{round_multipolygon, round6, write_atomic};
 use agglo::{Agglomeration, Cell, CityIdx, Network, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -134,10 +134,6 @@ fn pct(v: Option<f64>) -> Cell {
 
 fn opt(v: Option<f64>, d: usize) -> Cell {
     v.map_or(Cell::Empty, |v| Cell::Float(v, d))
-}
-
-fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
 }
 
 fn point(net: &Network, c: CityIdx) -> Feature {
@@ -604,11 +600,7 @@ pub fn delineate_cmd(input: &InputArgs, a: &DelineateArgs) -> anyhow::Result<Exi
             .areas
             .iter()
             .map(|ar| {
-                use geo::MapCoords;
-                let poly = ar.polygon.map_coords(|c| geo::Coord {
-                    x: round6(c.x),
-                    y: round6(c.y),
-                });
+                let poly = round_multipolygon(&ar.polygon);
                 let mut f = Feature::from(Geometry::from(&poly));
                 f.id = Some(geojson::feature::Id::String(id(&net, ar.core)));
                 f.set_property("core", id(&net, ar.core));

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use agglo::algorithms::{
     CircleOptions, Direction, Engine, TimeModel, Workspace, area_km2, circle_polygon,
 };
-use agglo::io::write_atomic;
+use agglo::io::{round_multipolygon, round6, write_atomic};
 use agglo::{Cell, CityIdx, Mode, Network, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -443,7 +443,7 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
                     outside.join(";").into(),
                 ]);
                 if a.out.is_some() {
-                    let mut f = Feature::from(Geometry::from(&rounded(&poly)));
+                    let mut f = Feature::from(Geometry::from(&round_multipolygon(&poly)));
                     f.id = Some(geojson::feature::Id::String(format!(
                         "{}:{}:{}",
                         ag.id, core_label, budget
@@ -492,16 +492,4 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
     }
     emit(&t, a.format, None)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
-}
-
-fn rounded(mp: &geo::MultiPolygon<f64>) -> geo::MultiPolygon<f64> {
-    use geo::MapCoords;
-    mp.map_coords(|c| geo::Coord {
-        x: round6(c.x),
-        y: round6(c.y),
-    })
 }

@@ -126,8 +126,17 @@ fn put(f: &mut Feature, k: &str, v: JsonValue) {
 }
 
 /// Rounds a coordinate to 6 decimals (about 0.1 m), as RFC 7946 recommends.
-pub(crate) fn round6(v: f64) -> f64 {
+pub fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
+}
+
+/// A multipolygon with every coordinate rounded by [`round6`].
+pub fn round_multipolygon(mp: &geo::MultiPolygon<f64>) -> geo::MultiPolygon<f64> {
+    use geo::MapCoords;
+    mp.map_coords(|c| geo::Coord {
+        x: round6(c.x),
+        y: round6(c.y),
+    })
 }
 
 /// The network as a GeoJSON FeatureCollection (see the module docs).

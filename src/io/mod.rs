@@ -17,7 +17,7 @@ mod records;
 pub use atomic::write_atomic;
 pub use csv_in::{AGGLOMERATION_COLUMNS, CITY_COLUMNS, LINK_COLUMNS, read_csv_network};
 pub use csv_out::{agglomerations_csv, cities_csv, links_csv};
-pub use geojson_io::{network_to_geojson, read_geojson_network};
+pub use geojson_io::{network_to_geojson, read_geojson_network, round_multipolygon, round6};
 pub use gpkg::{GPKG_APPLICATION_ID, GPKG_USER_VERSION, gpkg_geometry_blob, write_gpkg};
 pub use input::{Input, embedded};
 pub use layer::{FieldType, GeometryType, Layer, LayerError, LayerFeature, Value};

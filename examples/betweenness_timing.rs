@@ -1,0 +1,52 @@
+//! One-shot timing of exact weighted betweenness on the seeded random
+//! geometric graph of `benches/centrality.rs` (n given as the first argument).
+//! `cargo run --release --example betweenness_timing -- 10000`
+use std::time::Instant;
+
+use agglo::algorithms::centrality::{PathOptions, path_centrality};
+
+#[path = "../benches/centrality.rs"]
+#[allow(dead_code)]
+mod bench;
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let r = (6.0 / (std::f64::consts::PI * n as f64)).sqrt();
+    let g = bench::random_geometric(n, r, 42);
+    let cuts = [f64::INFINITY];
+    let t = Instant::now();
+    let out = path_centrality(
+        &g,
+        &PathOptions {
+            cutoffs: &cuts,
+            sources: None,
+            targets: None,
+            population: None,
+        },
+    );
+    let dt = t.elapsed();
+    if std::env::var("PROBE").is_ok() {
+        let mask: Vec<bool> = (0..n).map(|i| i < 100).collect();
+        let t2 = Instant::now();
+        let _ = path_centrality(
+            &g,
+            &PathOptions {
+                cutoffs: &cuts,
+                sources: Some(&mask),
+                targets: None,
+                population: None,
+            },
+        );
+        println!("100 sources: {:.3} ms", t2.elapsed().as_secs_f64() * 1e3);
+    }
+    let max = out.betweenness[0].iter().copied().fold(0.0, f64::max);
+    println!(
+        "n={n} m={} threads={} time={:.3}s max_betweenness={max:.1}",
+        g.arc_count() / 2,
+        rayon::current_num_threads(),
+        dt.as_secs_f64()
+    );
+}
