@@ -1,11 +1,10 @@
 //! `route`, `reach`, `matrix`, `circles`: door-to-door searches.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use agglo::algorithms::{
-    CircleOptions, Direction, Engine, TimeModel, Workspace, area_km2, circle_polygon,
+    CircleOptions, Direction, Engine, TimeModel, Workspace, commuting_circles,
 };
 use agglo::io::{round_multipolygon, round6, write_atomic};
 use agglo::{Cell, CityIdx, Mode, Network, Table};
@@ -368,12 +367,10 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
         None => net.agglomerations().iter().collect(),
     };
     let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
-    let mut ws = engine.workspace();
     let opt = CircleOptions {
         local_speed_kmh: a.local_speed,
     };
-    // One search per distinct origin set, shared by the agglomerations naming it.
-    let mut searches: BTreeMap<Vec<CityIdx>, agglo::algorithms::Reach> = BTreeMap::new();
+    let circles = commuting_circles(&net, &engine, a.model.direction(), &aggs, &b, a.union, opt);
     let mut t = Table::new(&[
         "agglomeration",
         "core",
@@ -386,95 +383,59 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
     ]);
     let mut features = Vec::new();
     let mut point_features = Vec::new();
-    for ag in &aggs {
-        let origin_sets: Vec<Vec<CityIdx>> = if a.union {
-            vec![ag.cores.clone()]
-        } else {
-            ag.cores.iter().map(|&c| vec![c]).collect()
-        };
-        let agg_pop: u64 = ag.members.iter().map(|&c| net.city(c).pop_2020).sum();
-        for origins in origin_sets {
-            let reach = searches
-                .entry(origins.clone())
-                .or_insert_with(|| {
-                    engine.search(&mut ws, &origins, a.model.direction(), max);
-                    engine.reach(&ws)
-                })
-                .clone();
-            let core_label = origins
-                .iter()
-                .map(|&c| name(&net, c))
-                .collect::<Vec<_>>()
-                .join("+");
-            for &budget in &b {
-                let inside: Vec<(CityIdx, f64)> = reach
-                    .times
-                    .iter()
-                    .copied()
-                    .filter(|(_, m)| *m <= budget)
-                    .collect();
-                let pop: u64 = inside.iter().map(|(c, _)| net.city(*c).pop_2020).sum();
-                let member_pop: u64 = inside
-                    .iter()
-                    .filter(|(c, _)| ag.members.contains(c))
-                    .map(|(c, _)| net.city(*c).pop_2020)
-                    .sum();
-                let outside: Vec<String> = ag
-                    .members
-                    .iter()
-                    .filter(|c| !inside.iter().any(|(i, _)| i == *c))
-                    .map(|&c| name(&net, c))
-                    .collect();
-                let poly = circle_polygon(&net, &reach, net.city(origins[0]), budget, opt);
-                let area = area_km2(&poly);
-                let share = if agg_pop > 0 {
-                    member_pop as f64 / agg_pop as f64
-                } else {
-                    0.0
-                };
-                t.push(vec![
-                    ag.id.as_str().into(),
-                    core_label.as_str().into(),
-                    Cell::Float(budget, 0),
-                    inside.len().into(),
-                    pop.into(),
-                    Cell::Float(share, 3),
-                    Cell::Float(area, 0),
-                    outside.join(";").into(),
-                ]);
-                if a.out.is_some() {
-                    let mut f = Feature::from(Geometry::from(&round_multipolygon(&poly)));
-                    f.id = Some(geojson::feature::Id::String(format!(
-                        "{}:{}:{}",
-                        ag.id, core_label, budget
-                    )));
-                    f.set_property("agglomeration", ag.id.clone());
-                    f.set_property("core", core_label.clone());
-                    f.set_property("minutes", budget);
-                    f.set_property("cities", inside.len());
-                    f.set_property("population", pop);
-                    f.set_property("share", (share * 1000.0).round() / 1000.0);
-                    f.set_property("area_km2", area.round());
-                    features.push(f);
-                }
-                if a.cities_out.is_some() && budget == max {
-                    for &(c, m) in &inside {
-                        let city = net.city(c);
-                        let mut f = Feature::from(Geometry::new_point([
-                            round6(city.lon),
-                            round6(city.lat),
-                        ]));
-                        f.set_property("agglomeration", ag.id.clone());
-                        f.set_property("core", core_label.clone());
-                        f.set_property("id", city.id.clone());
-                        f.set_property("name", city.name.clone());
-                        f.set_property("name_zh", city.name_zh.clone());
-                        f.set_property("minutes", (m * 10.0).round() / 10.0);
-                        f.set_property("member", ag.members.contains(&c));
-                        f.set_property("pop_2020", city.pop_2020);
-                        point_features.push(f);
-                    }
-                }
+    for c in &circles {
+        let ag = net.find_agglomeration(&c.agglomeration)?;
+        let core_label = c
+            .origins
+            .iter()
+            .map(|&o| name(&net, o))
+            .collect::<Vec<_>>()
+            .join("+");
+        let outside: Vec<String> = ag
+            .members
+            .iter()
+            .filter(|m| !c.cities.iter().any(|(i, _)| i == *m))
+            .map(|&m| name(&net, m))
+            .collect();
+        t.push(vec![
+            ag.id.as_str().into(),
+            core_label.as_str().into(),
+            Cell::Float(c.minutes, 0),
+            c.cities.len().into(),
+            c.population.into(),
+            Cell::Float(c.member_share, 3),
+            Cell::Float(c.area_km2, 0),
+            outside.join(";").into(),
+        ]);
+        if a.out.is_some() {
+            let mut f = Feature::from(Geometry::from(&round_multipolygon(&c.polygon)));
+            f.id = Some(geojson::feature::Id::String(format!(
+                "{}:{}:{}",
+                ag.id, core_label, c.minutes
+            )));
+            f.set_property("agglomeration", ag.id.clone());
+            f.set_property("core", core_label.clone());
+            f.set_property("minutes", c.minutes);
+            f.set_property("cities", c.cities.len());
+            f.set_property("population", c.population);
+            f.set_property("share", (c.member_share * 1000.0).round() / 1000.0);
+            f.set_property("area_km2", c.area_km2.round());
+            features.push(f);
+        }
+        if a.cities_out.is_some() && c.minutes == max {
+            for &(ci, m) in &c.cities {
+                let city = net.city(ci);
+                let mut f =
+                    Feature::from(Geometry::new_point([round6(city.lon), round6(city.lat)]));
+                f.set_property("agglomeration", ag.id.clone());
+                f.set_property("core", core_label.clone());
+                f.set_property("id", city.id.clone());
+                f.set_property("name", city.name.clone());
+                f.set_property("name_zh", city.name_zh.clone());
+                f.set_property("minutes", (m * 10.0).round() / 10.0);
+                f.set_property("member", ag.members.contains(&ci));
+                f.set_property("pop_2020", city.pop_2020);
+                point_features.push(f);
             }
         }
     }
