@@ -15,6 +15,8 @@
 //! - [`error`]: every problem in the input is an [`Issue`] naming the file,
 //!   line or feature and field; loading fails with all of them at once.
 //! - [`Table`]: results printed as a text table, CSV or JSON.
+//! - [`scenario`]: edits to the network as data (TOML files), their
+//!   comparison with the baseline, and sweeps over candidate new links.
 //!
 //! ## Conventions
 //! Coordinates are WGS84 degrees with **longitude as x and latitude as y**.
@@ -50,6 +52,7 @@ pub mod error;
 pub mod io;
 pub mod model;
 mod network;
+pub mod scenario;
 mod table;
 
 pub use algorithms::{Direction, Engine, TimeModel};
