@@ -36,7 +36,13 @@ fn all(file: &str) -> Value {
 fn hzmb_removal_makes_the_estuary_less_accessible() {
     let v = all("hzmb-removed.toml");
     assert_eq!(v["links"].as_array().unwrap().len(), 2);
-    assert!(v["links"].as_array().unwrap().iter().all(|l| l["status"] == "removed"));
+    assert!(
+        v["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["status"] == "removed")
+    );
     let prd = row(&v, "agglomerations", "agglomeration", "pearl-river-delta");
     let (b, a) = (f(prd, "access_mean_before"), f(prd, "access_mean_after"));
     assert!(a < b, "PRD accessibility should fall: {b} -> {a}");
@@ -47,7 +53,12 @@ fn hzmb_removal_makes_the_estuary_less_accessible() {
         assert!(f(r, "delta") < 0.0, "{c} should lose: {r}");
     }
     // Nothing far away changes.
-    let bj = row(&v, "agglomerations", "agglomeration", "beijing-tianjin-hebei");
+    let bj = row(
+        &v,
+        "agglomerations",
+        "agglomeration",
+        "beijing-tianjin-hebei",
+    );
     assert_eq!(f(bj, "access_mean_before"), f(bj, "access_mean_after"));
 }
 
@@ -89,7 +100,12 @@ fn xiongan_is_a_new_city_and_baoding_loses_its_population() {
     assert_eq!(f(x, "access_before"), 0.0);
     assert!(f(x, "access_after") >= 1_205_440.0);
     assert!(f(row(&v, "cities", "city", "baoding"), "delta") < 0.0);
-    let jjj = row(&v, "agglomerations", "agglomeration", "beijing-tianjin-hebei");
+    let jjj = row(
+        &v,
+        "agglomerations",
+        "agglomeration",
+        "beijing-tianjin-hebei",
+    );
     assert!(jjj["rank_changes"].as_str().unwrap().contains("xiongan -"));
     let added = v["links"]
         .as_array()
@@ -131,7 +147,10 @@ fn invalid_edit_names_file_index_and_field_and_applies_nothing() {
     let o = run(&["scenario", p.to_str().unwrap()]);
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(e.contains("bad.toml") && e.contains("edit 2 (add_link)"), "{e}");
+    assert!(
+        e.contains("bad.toml") && e.contains("edit 2 (add_link)"),
+        "{e}"
+    );
     assert!(e.contains("field `to`") && e.contains("atlantis"), "{e}");
     assert!(!e.contains("edit 1"), "{e}");
 }
@@ -151,7 +170,10 @@ fn scenario_writes_qgis_layers() {
     let read = |n: &str| -> Value {
         serde_json::from_str(&std::fs::read_to_string(out.join(n)).unwrap()).unwrap()
     };
-    assert_eq!(read("links.geojson")["features"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        read("links.geojson")["features"].as_array().unwrap().len(),
+        2
+    );
     let cities = read("cities.geojson");
     let hk = cities["features"]
         .as_array()
@@ -160,7 +182,10 @@ fn scenario_writes_qgis_layers() {
         .find(|f| f["properties"]["id"] == "hong-kong")
         .unwrap();
     assert!(hk["properties"]["access_delta"].as_f64().unwrap() < 0.0);
-    let (b, a) = (read("circles_before.geojson"), read("circles_after.geojson"));
+    let (b, a) = (
+        read("circles_before.geojson"),
+        read("circles_after.geojson"),
+    );
     assert_eq!(
         b["features"].as_array().unwrap().len(),
         a["features"].as_array().unwrap().len()

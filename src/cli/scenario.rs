@@ -74,8 +74,8 @@ pub struct SweepArgs {
     /// Services per day of a candidate.
     #[arg(long, default_value_t = 30.0)]
     pub services: f64,
-    /// population, accessibility or gini.
-    #[arg(long, default_value = "population")]
+    /// accessibility, population or gini.
+    #[arg(long, default_value = "accessibility")]
     pub objective: String,
     /// Rows printed (and lines written with --out).
     #[arg(long, default_value_t = 20)]

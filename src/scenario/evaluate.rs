@@ -136,6 +136,40 @@ pub(crate) fn core_cities(net: &Network) -> Vec<CityIdx> {
 /// parallel), Brandes betweenness within each agglomeration, and one
 /// delineation if asked for.
 pub fn evaluate(net: &Network, opt: &EvalOptions) -> Evaluation {
+    // The delineation (one polygon union per area) runs beside the searches.
+    let (delineation, mut e) = rayon::join(|| delineation(net, opt), || measure(net, opt));
+    e.delineation = delineation;
+    e
+}
+
+fn delineation(net: &Network, opt: &EvalOptions) -> BTreeMap<String, Option<String>> {
+    let n = net.cities().len() as CityIdx;
+    if opt.delineate {
+        let d = delineate(
+            net,
+            &opt.model,
+            DelineateOptions {
+                minutes: opt.minutes,
+                ..DelineateOptions::default()
+            },
+        );
+        match d {
+            Ok(d) => (0..n)
+                .map(|c| {
+                    (
+                        net.city(c).id.clone(),
+                        d.core_of(c).map(|k| net.city(k).id.clone()),
+                    )
+                })
+                .collect(),
+            Err(_) => BTreeMap::new(),
+        }
+    } else {
+        BTreeMap::new()
+    }
+}
+
+fn measure(net: &Network, opt: &EvalOptions) -> Evaluation {
     let engine = Engine::new(net, opt.model.clone(), None);
     let pop: Vec<f64> = net.cities().iter().map(|c| c.pop_2020 as f64).collect();
     let n = net.cities().len() as CityIdx;
@@ -214,29 +248,6 @@ pub fn evaluate(net: &Network, opt: &EvalOptions) -> Evaluation {
             }
         })
         .collect();
-    let delineation = if opt.delineate {
-        let d = delineate(
-            net,
-            &opt.model,
-            DelineateOptions {
-                minutes: opt.minutes,
-                ..DelineateOptions::default()
-            },
-        );
-        match d {
-            Ok(d) => (0..n)
-                .map(|c| {
-                    (
-                        net.city(c).id.clone(),
-                        d.core_of(c).map(|k| net.city(k).id.clone()),
-                    )
-                })
-                .collect(),
-            Err(_) => BTreeMap::new(),
-        }
-    } else {
-        BTreeMap::new()
-    };
     Evaluation {
         minutes: opt.minutes,
         cores: core_evals,
@@ -244,7 +255,7 @@ pub fn evaluate(net: &Network, opt: &EvalOptions) -> Evaluation {
         access: (0..n)
             .map(|c| (net.city(c).id.clone(), access[c as usize]))
             .collect(),
-        delineation,
+        delineation: BTreeMap::new(),
     }
 }
 
