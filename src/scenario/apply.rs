@@ -555,4 +555,37 @@ to = "lhasa"
             net().city(base.city_by_id("chengdu").unwrap()).pop_2020
         );
     }
+
+    #[test]
+    fn scale_set_link_and_base_chain() {
+        let base = net();
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("a.toml"),
+            "name = \"a\"\n[[edit]]\nop = \"scale\"\nmode = \"expressway\"\nfactor = 2\nagglomeration = \"chengdu-chongqing\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.path().join("b.toml"),
+            "name = \"b\"\nbase = \"a.toml\"\n[[edit]]\nop = \"set_link\"\nfrom = \"chongqing\"\nto = \"chengdu\"\nline = \"Chengdu–Chongqing Intercity (express)\"\nminutes = 40\n",
+        )
+        .unwrap();
+        let s = Scenario::load(&d.path().join("b.toml")).unwrap();
+        let after = s.apply(&base).unwrap();
+        let cc = base.find_agglomeration("chengdu-chongqing").unwrap();
+        for (x, y) in base.links().iter().zip(after.links()) {
+            let inside = cc.members.contains(&x.from) && cc.members.contains(&x.to);
+            if x.line.as_deref() == Some("Chengdu–Chongqing Intercity (express)") {
+                assert_eq!(y.minutes, 40.0);
+            } else if x.mode == Mode::Expressway && inside {
+                assert_eq!(y.minutes, 2.0 * x.minutes);
+            } else {
+                assert_eq!(y.minutes, x.minutes);
+            }
+        }
+        // A base that names its child loops.
+        std::fs::write(d.path().join("a.toml"), "name = \"a\"\nbase = \"b.toml\"\n").unwrap();
+        let e = Scenario::load(&d.path().join("b.toml")).unwrap_err();
+        assert!(matches!(e, ScenarioError::BaseCycle { .. }), "{e}");
+    }
 }
