@@ -16,6 +16,8 @@
 //!   line or feature and field; loading fails with all of them at once.
 //! - [`Table`]: results printed as a text table, CSV or JSON.
 //! - [`render`]: static maps (SVG, PNG) of circles, links and cities.
+//! - [`scenario`]: edits to the network as data (TOML files), their
+//!   comparison with the baseline, and sweeps over candidate new links.
 //!
 //! ## Conventions
 //! Coordinates are WGS84 degrees with **longitude as x and latitude as y**.
@@ -52,6 +54,7 @@ pub mod io;
 pub mod model;
 mod network;
 pub mod render;
+pub mod scenario;
 mod table;
 
 pub use algorithms::{Direction, Engine, TimeModel};

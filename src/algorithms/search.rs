@@ -51,6 +51,7 @@ pub struct Reach {
     pub times: Vec<(CityIdx, f64)>,
 }
 
+#[derive(Clone)]
 struct Dir {
     csr: Csr,
     /// For each arc, the city it leaves from (the CSR group it is in).
@@ -71,6 +72,7 @@ impl Dir {
 }
 
 /// A search engine for one network and one time model.
+#[derive(Clone)]
 pub struct Engine<'n> {
     net: &'n Network,
     model: TimeModel,
@@ -156,6 +158,13 @@ impl<'n> Engine<'n> {
             net,
             model,
         }
+    }
+
+    /// Sets the in-vehicle minutes of link `link`; `f64::INFINITY` switches
+    /// the link off. Scenario sweeps use it to try candidate links one at a
+    /// time on one engine instead of rebuilding the network.
+    pub fn set_link_minutes(&mut self, link: usize, minutes: f64) {
+        self.minutes[link] = minutes;
     }
 
     /// The time model in use.

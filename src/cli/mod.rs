@@ -4,6 +4,7 @@ mod basic;
 mod centrality;
 mod map;
 mod qgis;
+mod scenario;
 mod structure;
 mod travel;
 
@@ -102,6 +103,12 @@ pub enum Command {
     Growth(structure::GrowthArgs),
     /// Metropolitan areas derived from the network, against the official ones.
     Delineate(structure::DelineateArgs),
+    /// What a scenario file changes against the baseline network.
+    Scenario(scenario::ScenarioArgs),
+    /// Several scenarios side by side, with their evaluation times.
+    Scenarios(scenario::ScenariosArgs),
+    /// Rank candidate new links, each evaluated as its own scenario.
+    Sweep(scenario::SweepArgs),
 }
 
 impl InputArgs {
@@ -157,6 +164,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Structure(a) => structure::structure(&cli.input, a),
         Command::Growth(a) => structure::growth_cmd(&cli.input, a),
         Command::Delineate(a) => structure::delineate_cmd(&cli.input, a),
+        Command::Scenario(a) => scenario::scenario(&cli.input, a),
+        Command::Scenarios(a) => scenario::scenarios(&cli.input, a),
+        Command::Sweep(a) => scenario::sweep_cmd(&cli.input, a),
     }
 }
 

@@ -1,0 +1,547 @@
+//! `scenario`, `scenarios`, `sweep`: what a network edit changes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use agglo::algorithms::{CircleOptions, Direction, Engine, TimeModel, circle_polygon};
+use agglo::io::write_atomic;
+use agglo::scenario::{
+    Comparison, EvalOptions, Evaluation, Objective, Scenario, SweepOptions, candidates_within,
+    changed_links, compare, evaluate, read_candidates, sweep,
+};
+use agglo::{Cell, Mode, Network, Table};
+use anyhow::{Context, bail};
+use clap::Args;
+use geojson::{Feature, FeatureCollection, Geometry};
+
+use super::{InputArgs, OutFormat, emit};
+
+/// `agglo scenario`.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Commuting budget, minutes.
+    #[arg(long, default_value_t = 60.0)]
+    pub minutes: f64,
+    /// Only this section: cores, agglomerations, cities, delineation, links.
+    #[arg(long)]
+    pub section: Option<String>,
+    /// Cities listed among the largest gains and losses.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Folder for GeoJSON layers (links, cities, circles before and after).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Output format (csv needs --section).
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    pub format: OutFormat,
+}
+
+/// `agglo scenarios`.
+#[derive(Debug, Args)]
+pub struct ScenariosArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Commuting budget, minutes.
+    #[arg(long, default_value_t = 60.0)]
+    pub minutes: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    pub format: OutFormat,
+}
+
+/// `agglo sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Mode of the candidate links.
+    #[arg(long, default_value = "hsr")]
+    pub mode: String,
+    /// Candidates CSV (from,to,minutes[,km]) instead of generated pairs.
+    #[arg(long, value_name = "FILE", conflicts_with = "within_km")]
+    pub candidates: Option<PathBuf>,
+    /// Generate pairs of cities at most this far apart (great circle).
+    #[arg(long, default_value_t = 150.0)]
+    pub within_km: f64,
+    /// Speed of a generated candidate, km/h.
+    #[arg(long, default_value_t = 250.0)]
+    pub speed: f64,
+    /// Route km per great-circle km of a generated candidate.
+    #[arg(long, default_value_t = 1.2)]
+    pub detour: f64,
+    /// Services per day of a candidate.
+    #[arg(long, default_value_t = 30.0)]
+    pub services: f64,
+    /// accessibility, population or gini.
+    #[arg(long, default_value = "accessibility")]
+    pub objective: String,
+    /// Rows printed (and lines written with --out).
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Commuting budget, minutes.
+    #[arg(long, default_value_t = 60.0)]
+    pub minutes: f64,
+    /// GeoJSON file of the top candidates as lines.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    pub format: OutFormat,
+}
+
+fn budget(m: f64) -> anyhow::Result<f64> {
+    if !(m.is_finite() && m > 0.0) {
+        bail!("--minutes must be a positive number, got {m}");
+    }
+    Ok(m)
+}
+
+fn opts(minutes: f64) -> EvalOptions {
+    EvalOptions {
+        minutes,
+        ..EvalOptions::default()
+    }
+}
+
+/// Applies and evaluates one scenario against the baseline evaluation.
+fn run_one(
+    base: &Network,
+    base_eval: &Evaluation,
+    file: &Path,
+    minutes: f64,
+) -> anyhow::Result<(Scenario, Network, Comparison)> {
+    let s = Scenario::load(file)?;
+    let after = s.apply(base)?;
+    let e = evaluate(&after, &opts(minutes));
+    let cmp = compare(base_eval, &e);
+    Ok((s, after, cmp))
+}
+
+fn name(net: &Network, id: &str) -> String {
+    net.city_by_id(id)
+        .map_or(id.to_owned(), |c| net.city(c).name.clone())
+}
+
+fn arrow(v: Option<usize>) -> String {
+    v.map_or("-".into(), |r| r.to_string())
+}
+
+fn sections(
+    base: &Network,
+    after: &Network,
+    cmp: &Comparison,
+    top: usize,
+) -> Vec<(&'static str, Table)> {
+    let mut cores = Table::new(&[
+        "core",
+        "cities_before",
+        "cities_after",
+        "pop_before",
+        "pop_after",
+        "pop_delta",
+        "entered",
+        "left",
+    ]);
+    for c in &cmp.cores {
+        cores.push(vec![
+            c.city.as_str().into(),
+            c.cities_before.into(),
+            c.cities_after.into(),
+            c.pop_before.into(),
+            c.pop_after.into(),
+            Cell::Int(c.pop_delta()),
+            c.entered.join(";").into(),
+            c.left.join(";").into(),
+        ]);
+    }
+    let mut aggs = Table::new(&[
+        "agglomeration",
+        "share_before",
+        "share_after",
+        "access_mean_before",
+        "access_mean_after",
+        "access_change_pct",
+        "gini_before",
+        "gini_after",
+        "rank_changes",
+    ]);
+    for a in &cmp.agglomerations {
+        let pct = if a.access_mean.0 > 0.0 {
+            100.0 * (a.access_mean.1 / a.access_mean.0 - 1.0)
+        } else {
+            0.0
+        };
+        let ranks: Vec<String> = a
+            .ranks
+            .iter()
+            .map(|r| format!("{} {}>{}", r.city, arrow(r.before), arrow(r.after)))
+            .collect();
+        aggs.push(vec![
+            a.id.as_str().into(),
+            Cell::Float(a.share.0, 3),
+            Cell::Float(a.share.1, 3),
+            Cell::Float(a.access_mean.0, 0),
+            Cell::Float(a.access_mean.1, 0),
+            Cell::Float(pct, 2),
+            Cell::Float(a.access_gini.0, 4),
+            Cell::Float(a.access_gini.1, 4),
+            ranks.join(";").into(),
+        ]);
+    }
+    let mut cities = Table::new(&[
+        "city",
+        "name",
+        "access_before",
+        "access_after",
+        "delta",
+        "change_pct",
+    ]);
+    let moved: Vec<_> = cmp.cities.iter().filter(|c| c.after != c.before).collect();
+    let n = moved.len();
+    let mut picks: Vec<usize> = (0..n.min(top)).collect();
+    picks.extend((n.saturating_sub(top)..n).filter(|i| *i >= top.min(n)));
+    for i in picks {
+        let c = moved[i];
+        cities.push(vec![
+            c.city.as_str().into(),
+            name(after, &c.city).into(),
+            Cell::Float(c.before, 0),
+            Cell::Float(c.after, 0),
+            Cell::Float(c.after - c.before, 0),
+            Cell::Float(100.0 * c.relative(), 2),
+        ]);
+    }
+    let mut del = Table::new(&["city", "core_before", "core_after"]);
+    for (c, b, a) in &cmp.delineation {
+        del.push(vec![c.as_str().into(), b.clone().into(), a.clone().into()]);
+    }
+    let mut links = Table::new(&[
+        "status",
+        "from",
+        "to",
+        "mode",
+        "line",
+        "minutes_before",
+        "minutes_after",
+    ]);
+    for l in changed_links(base, after) {
+        links.push(vec![
+            l.status.into(),
+            l.from.as_str().into(),
+            l.to.as_str().into(),
+            l.mode.as_str().into(),
+            l.line.clone().into(),
+            l.minutes_before.map(|m| Cell::Float(m, 1)).into(),
+            l.minutes_after.map(|m| Cell::Float(m, 1)).into(),
+        ]);
+    }
+    vec![
+        ("links", links),
+        ("cores", cores),
+        ("agglomerations", aggs),
+        ("cities", cities),
+        ("delineation", del),
+    ]
+}
+
+pub fn scenario(input: &InputArgs, a: &ScenarioArgs) -> anyhow::Result<ExitCode> {
+    let minutes = budget(a.minutes)?;
+    let net = input.load()?;
+    let t0 = Instant::now();
+    let base_eval = evaluate(&net, &opts(minutes));
+    let (s, after, cmp) = run_one(&net, &base_eval, &a.file, minutes)?;
+    let ms = t0.elapsed().as_secs_f64() * 1e3;
+    let secs = sections(&net, &after, &cmp, a.top);
+    let chosen: Vec<&(&str, Table)> = match &a.section {
+        Some(x) => {
+            let v: Vec<_> = secs.iter().filter(|(n, _)| n == x).collect();
+            if v.is_empty() {
+                bail!(
+                    "unknown --section `{x}` (expected links, cores, agglomerations, cities, delineation)"
+                );
+            }
+            v
+        }
+        None => secs.iter().collect(),
+    };
+    match (a.format, chosen.len()) {
+        (OutFormat::Json, n) if n > 1 => {
+            let mut obj = serde_json::Map::new();
+            obj.insert("scenario".into(), s.name.clone().into());
+            obj.insert("description".into(), s.description.clone().into());
+            for (n, t) in &chosen {
+                let v: serde_json::Value = serde_json::from_str(&t.render(agglo::Format::Json))?;
+                obj.insert((*n).into(), v);
+            }
+            println!("{}", serde_json::Value::Object(obj));
+        }
+        (OutFormat::Csv, n) if n > 1 => bail!("--format csv needs --section"),
+        (OutFormat::Table, n) if n > 1 => {
+            println!(
+                "scenario: {} ({minutes} min budget, evaluated in {ms:.0} ms)",
+                s.name
+            );
+            if !s.description.is_empty() {
+                println!("{}", s.description.trim());
+            }
+            for (n, t) in &chosen {
+                println!("\n## {n}");
+                emit(t, a.format, None)?;
+            }
+        }
+        _ => emit(&chosen[0].1, a.format, None)?,
+    }
+    if let Some(dir) = &a.out {
+        layers(&net, &after, &cmp, minutes, dir)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn collection(features: Vec<Feature>) -> anyhow::Result<Vec<u8>> {
+    Ok((serde_json::to_string(&FeatureCollection::new(features))? + "\n").into_bytes())
+}
+
+fn r6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+fn circles(net: &Network, minutes: f64) -> Vec<Feature> {
+    let engine = Engine::new(net, TimeModel::default(), None);
+    let mut ws = engine.workspace();
+    let mut cores: Vec<_> = net
+        .agglomerations()
+        .iter()
+        .flat_map(|a| a.cores.iter().copied())
+        .collect();
+    cores.sort_by(|a, b| net.city(*a).id.cmp(&net.city(*b).id));
+    cores.dedup();
+    cores
+        .into_iter()
+        .map(|c| {
+            engine.search(&mut ws, &[c], Direction::Out, minutes);
+            let reach = engine.reach(&ws);
+            let poly = circle_polygon(net, &reach, net.city(c), minutes, CircleOptions::default());
+            let mut f = Feature::from(Geometry::from(&poly));
+            f.set_property("core", net.city(c).id.clone());
+            f.set_property("cities", reach.times.len());
+            f.set_property(
+                "population",
+                reach
+                    .times
+                    .iter()
+                    .map(|x| net.city(x.0).pop_2020)
+                    .sum::<u64>(),
+            );
+            f
+        })
+        .collect()
+}
+
+fn layers(
+    base: &Network,
+    after: &Network,
+    cmp: &Comparison,
+    minutes: f64,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let links: Vec<Feature> = changed_links(base, after)
+        .into_iter()
+        .map(|l| {
+            let mut f = Feature::from(Geometry::from(&l.geometry));
+            f.set_property("status", l.status);
+            f.set_property("from", l.from);
+            f.set_property("to", l.to);
+            f.set_property("mode", l.mode.as_str());
+            f.set_property("line", l.line);
+            f.set_property("minutes_before", l.minutes_before);
+            f.set_property("minutes_after", l.minutes_after);
+            f
+        })
+        .collect();
+    write_atomic(&dir.join("links.geojson"), &collection(links)?)?;
+    let mut cities: Vec<_> = cmp.cities.iter().collect();
+    cities.sort_by(|a, b| a.city.cmp(&b.city));
+    let feats = cities
+        .into_iter()
+        .filter_map(|c| {
+            let city = after.city(after.city_by_id(&c.city)?);
+            let mut f = Feature::from(Geometry::new_point([r6(city.lon), r6(city.lat)]));
+            f.set_property("id", c.city.clone());
+            f.set_property("name", city.name.clone());
+            f.set_property("pop_2020", city.pop_2020);
+            f.set_property("access_before", c.before.round());
+            f.set_property("access_after", c.after.round());
+            f.set_property("access_delta", (c.after - c.before).round());
+            f.set_property("access_change_pct", (1e4 * c.relative()).round() / 100.0);
+            Some(f)
+        })
+        .collect();
+    write_atomic(&dir.join("cities.geojson"), &collection(feats)?)?;
+    write_atomic(
+        &dir.join("circles_before.geojson"),
+        &collection(circles(base, minutes))?,
+    )?;
+    write_atomic(
+        &dir.join("circles_after.geojson"),
+        &collection(circles(after, minutes))?,
+    )?;
+    Ok(())
+}
+
+pub fn scenarios(input: &InputArgs, a: &ScenariosArgs) -> anyhow::Result<ExitCode> {
+    let minutes = budget(a.minutes)?;
+    let net = input.load()?;
+    let t0 = Instant::now();
+    let base_eval = evaluate(&net, &opts(minutes));
+    let base_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let mut t = Table::new(&[
+        "scenario",
+        "file",
+        "links_changed",
+        "core_pop_delta",
+        "entered",
+        "left",
+        "access_gain",
+        "mean_share_change",
+        "mean_gini_change",
+        "rank_changes",
+        "delineation_changes",
+        "ms",
+    ]);
+    for f in &a.files {
+        let t1 = Instant::now();
+        let (s, after, cmp) = run_one(&net, &base_eval, f, minutes)?;
+        let ms = t1.elapsed().as_secs_f64() * 1e3;
+        let k = cmp.agglomerations.len().max(1) as f64;
+        t.push(vec![
+            s.name.as_str().into(),
+            f.display().to_string().into(),
+            changed_links(&net, &after).len().into(),
+            Cell::Int(cmp.cores.iter().map(|c| c.pop_delta()).sum()),
+            cmp.cores
+                .iter()
+                .map(|c| c.entered.len())
+                .sum::<usize>()
+                .into(),
+            cmp.cores.iter().map(|c| c.left.len()).sum::<usize>().into(),
+            Cell::Float(cmp.cities.iter().map(|c| c.after - c.before).sum(), 0),
+            Cell::Float(
+                cmp.agglomerations
+                    .iter()
+                    .map(|x| x.share.1 - x.share.0)
+                    .sum::<f64>()
+                    / k,
+                5,
+            ),
+            Cell::Float(
+                cmp.agglomerations
+                    .iter()
+                    .map(|x| x.access_gini.1 - x.access_gini.0)
+                    .sum::<f64>()
+                    / k,
+                5,
+            ),
+            cmp.agglomerations
+                .iter()
+                .map(|x| x.ranks.len())
+                .sum::<usize>()
+                .into(),
+            cmp.delineation.len().into(),
+            Cell::Float(ms, 1),
+        ]);
+    }
+    emit(&t, a.format, None)?;
+    eprintln!("baseline evaluated in {base_ms:.1} ms");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sweep_cmd(input: &InputArgs, a: &SweepArgs) -> anyhow::Result<ExitCode> {
+    let minutes = budget(a.minutes)?;
+    let mode: Mode = a.mode.parse()?;
+    let objective: Objective = a.objective.parse().map_err(anyhow::Error::msg)?;
+    for (v, what) in [
+        (a.speed, "--speed"),
+        (a.detour, "--detour"),
+        (a.services, "--services"),
+        (a.within_km, "--within-km"),
+    ] {
+        if !(v.is_finite() && v > 0.0) {
+            bail!("{what} must be a positive number, got {v}");
+        }
+    }
+    let net = input.load()?;
+    let cands = match &a.candidates {
+        Some(p) => read_candidates(&net, p)?,
+        None => candidates_within(&net, mode, a.within_km, a.speed, a.detour),
+    };
+    let t0 = Instant::now();
+    let res = sweep(
+        &net,
+        &cands,
+        &SweepOptions {
+            mode,
+            services_per_day: a.services,
+            minutes,
+            model: TimeModel::default(),
+            objective,
+        },
+    )?;
+    let secs = t0.elapsed().as_secs_f64();
+    let mut t = Table::new(&[
+        "rank",
+        "from",
+        "to",
+        "km",
+        "minutes",
+        "pop_gain",
+        "access_gain",
+        "gini_change",
+        "recomputed",
+    ]);
+    let mut feats = Vec::new();
+    for (i, r) in res.iter().take(a.top).enumerate() {
+        let c = &r.candidate;
+        t.push(vec![
+            (i + 1).into(),
+            c.from.as_str().into(),
+            c.to.as_str().into(),
+            Cell::Float(c.km, 0),
+            Cell::Float(c.minutes, 1),
+            Cell::Float(r.pop_gain, 0),
+            Cell::Float(r.access_gain, 0),
+            Cell::Float(r.gini_change, 5),
+            r.recomputed.into(),
+        ]);
+        let (x, y) = (
+            net.city(net.city_by_id(&c.from).expect("checked")),
+            net.city(net.city_by_id(&c.to).expect("checked")),
+        );
+        let mut f = Feature::from(Geometry::new_line_string(vec![
+            vec![r6(x.lon), r6(x.lat)],
+            vec![r6(y.lon), r6(y.lat)],
+        ]));
+        f.set_property("rank", i + 1);
+        f.set_property("from", c.from.clone());
+        f.set_property("to", c.to.clone());
+        f.set_property("minutes", (c.minutes * 10.0).round() / 10.0);
+        f.set_property("pop_gain", r.pop_gain.round());
+        f.set_property("access_gain", r.access_gain.round());
+        f.set_property("gini_change", r.gini_change);
+        feats.push(f);
+    }
+    emit(&t, a.format, None)?;
+    if let Some(p) = &a.out {
+        write_atomic(p, &collection(feats)?)?;
+    }
+    eprintln!(
+        "{} candidates evaluated in {:.2} s ({:.0} candidates/s, {} threads)",
+        cands.len(),
+        secs,
+        cands.len() as f64 / secs.max(1e-9),
+        rayon::current_num_threads()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,295 @@
+//! Scenario files: a name, a description, an optional base scenario and a
+//! list of edits, read from TOML.
+//!
+//! ```toml
+//! name = "Beijing–Xiong'an intercity"
+//! description = "Xiong'an New Area as a city, linked to Beijing in 50 min"
+//! base = "other.toml"          # optional, applied first (relative path)
+//!
+//! [[edit]]
+//! op = "add_link"
+//! from = "beijing"
+//! to = "xiongan"
+//! mode = "hsr"
+//! minutes = 50
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::ScenarioError;
+use crate::model::Mode;
+
+/// One edit of a scenario, applied to the network's data in file order.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Edit {
+    /// A new link (both directions unless `oneway`).
+    AddLink {
+        /// Origin city id.
+        from: String,
+        /// Destination city id.
+        to: String,
+        /// Transport mode (`hsr`, `rail`, `expressway`, `road`, `ferry`).
+        mode: String,
+        /// In-vehicle or driving minutes.
+        minutes: f64,
+        /// Route length; the great-circle distance when absent.
+        km: Option<f64>,
+        /// Services per day in one direction (scheduled modes).
+        services_per_day: Option<f64>,
+        /// Line name.
+        line: Option<String>,
+        /// Opening year.
+        opened: Option<u16>,
+        /// One-way link.
+        #[serde(default)]
+        oneway: bool,
+        /// Route geometry as `[[lon, lat], ...]`.
+        geometry: Option<Vec<[f64; 2]>>,
+    },
+    /// Removes every link between `from` and `to` (either direction) that
+    /// matches `mode` and `line` when given; removing nothing is an error.
+    RemoveLink {
+        /// One end's city id.
+        from: String,
+        /// The other end's city id.
+        to: String,
+        /// Only links of this mode.
+        mode: Option<String>,
+        /// Only links of this line.
+        line: Option<String>,
+    },
+    /// Changes the links matched as by `remove_link`.
+    SetLink {
+        /// One end's city id.
+        from: String,
+        /// The other end's city id.
+        to: String,
+        /// Only links of this mode.
+        mode: Option<String>,
+        /// Only links of this line.
+        line: Option<String>,
+        /// New minutes.
+        minutes: Option<f64>,
+        /// New length, km.
+        km: Option<f64>,
+        /// New services per day.
+        services_per_day: Option<f64>,
+    },
+    /// A new city, member (and optionally core) of agglomerations.
+    AddCity {
+        /// New unique id.
+        id: String,
+        /// English name.
+        name: String,
+        /// Chinese name.
+        name_zh: Option<String>,
+        /// Province.
+        province: Option<String>,
+        /// Longitude, WGS84 degrees (x).
+        lon: f64,
+        /// Latitude, WGS84 degrees (y).
+        lat: f64,
+        /// Resident population.
+        population: u64,
+        /// Minutes from the centre to the high-speed rail station.
+        access_hsr_min: Option<f64>,
+        /// Minutes from the centre to the conventional rail station.
+        access_rail_min: Option<f64>,
+        /// Agglomeration ids the city joins as a member.
+        #[serde(default)]
+        agglomerations: Vec<String>,
+        /// Agglomeration ids the city joins as a core.
+        #[serde(default)]
+        core_of: Vec<String>,
+    },
+    /// Changes a city's population or station access.
+    SetCity {
+        /// City id.
+        id: String,
+        /// New resident population.
+        population: Option<u64>,
+        /// New urban-district population.
+        urban_population: Option<u64>,
+        /// New minutes to the high-speed rail station.
+        access_hsr_min: Option<f64>,
+        /// New minutes to the conventional rail station.
+        access_rail_min: Option<f64>,
+    },
+    /// Multiplies the minutes of every link of `mode` (within one
+    /// agglomeration when given: both ends members) by `factor`.
+    Scale {
+        /// Mode concerned.
+        mode: String,
+        /// Factor (> 0): 1.2 for congestion, 0.8 for a speed upgrade.
+        factor: f64,
+        /// Agglomeration id.
+        agglomeration: Option<String>,
+    },
+}
+
+impl Edit {
+    /// The `op` name of the edit.
+    pub fn op(&self) -> &'static str {
+        match self {
+            Edit::AddLink { .. } => "add_link",
+            Edit::RemoveLink { .. } => "remove_link",
+            Edit::SetLink { .. } => "set_link",
+            Edit::AddCity { .. } => "add_city",
+            Edit::SetCity { .. } => "set_city",
+            Edit::Scale { .. } => "scale",
+        }
+    }
+}
+
+/// A scenario: edits to apply to a base network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Short name.
+    pub name: String,
+    /// What the scenario represents, with its sources.
+    pub description: String,
+    /// The file it was read from (`<inline>` when built in code).
+    pub path: PathBuf,
+    /// The base scenario, applied first.
+    pub base: Option<Box<Scenario>>,
+    /// Edits in file order.
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: String,
+    #[serde(default)]
+    description: String,
+    base: Option<PathBuf>,
+    #[serde(default)]
+    edit: Vec<toml::Value>,
+}
+
+/// The mode named by an edit field.
+pub(crate) fn parse_mode(s: &str) -> Result<Mode, String> {
+    s.parse::<Mode>().map_err(|e| e.to_string())
+}
+
+impl Scenario {
+    /// Reads a scenario file and, recursively, its base (paths relative to
+    /// the file's folder).
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        Scenario::load_chain(path, &mut Vec::new())
+    }
+
+    fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Scenario, ScenarioError> {
+        let canon = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        if seen.contains(&canon) {
+            return Err(ScenarioError::BaseCycle {
+                path: path.to_owned(),
+            });
+        }
+        seen.push(canon);
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut s = Scenario::parse(&text, path)?;
+        if let Some(base) = s.base.take() {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            s.base = Some(Box::new(Scenario::load_chain(&dir.join(&base.path), seen)?));
+        }
+        Ok(s)
+    }
+
+    /// Parses scenario text read from `path`. A `base` is recorded as a
+    /// scenario with only its path set; [`Scenario::load`] reads it.
+    pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        let raw: RawScenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+            path: path.to_owned(),
+            message: e.message().to_owned(),
+        })?;
+        let mut problems = Vec::new();
+        let mut edits = Vec::new();
+        for (i, v) in raw.edit.into_iter().enumerate() {
+            let op = v
+                .get("op")
+                .and_then(|o| o.as_str())
+                .unwrap_or("?")
+                .to_owned();
+            match Edit::deserialize(v) {
+                Ok(e) => edits.push(e),
+                Err(e) => problems.push(super::EditProblem {
+                    index: i + 1,
+                    op,
+                    field: None,
+                    message: e.message().to_owned(),
+                }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ScenarioError::Invalid {
+                path: path.to_owned(),
+                problems,
+            });
+        }
+        Ok(Scenario {
+            name: raw.name,
+            description: raw.description,
+            path: path.to_owned(),
+            base: raw.base.map(|b| {
+                Box::new(Scenario {
+                    name: String::new(),
+                    description: String::new(),
+                    path: b,
+                    base: None,
+                    edits: Vec::new(),
+                })
+            }),
+            edits,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_op_and_names_the_bad_edit() {
+        let text = r#"
+name = "t"
+[[edit]]
+op = "add_link"
+from = "a"
+to = "b"
+mode = "hsr"
+minutes = 30
+[[edit]]
+op = "remove_link"
+from = "a"
+to = "c"
+[[edit]]
+op = "scale"
+mode = "expressway"
+factor = 1.2
+"#;
+        let s = Scenario::parse(text, Path::new("t.toml")).unwrap();
+        assert_eq!(s.edits.len(), 3);
+        assert_eq!(s.edits[0].op(), "add_link");
+        assert_eq!(s.edits[2].op(), "scale");
+
+        let bad = "name = \"t\"\n[[edit]]\nop = \"scale\"\nmode = \"hsr\"\n[[edit]]\nop = \"set_city\"\nid = \"a\"\npopulaton = 3\n";
+        let err = Scenario::parse(bad, Path::new("bad.toml")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("bad.toml"), "{text}");
+        assert!(
+            text.contains("edit 1 (scale)") && text.contains("factor"),
+            "{text}"
+        );
+        assert!(
+            text.contains("edit 2 (set_city)") && text.contains("populaton"),
+            "{text}"
+        );
+    }
+}

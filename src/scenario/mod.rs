@@ -1,0 +1,95 @@
+//! Scenarios: edits to the network as data, applied atomically to a copy of
+//! a base network, evaluated and compared with the base, and swept over
+//! candidate new links.
+//!
+//! - [`Scenario`] and [`Edit`]: a TOML file with a name, a description, an
+//!   optional base scenario and a list of edits (`add_link`, `remove_link`,
+//!   `set_link`, `add_city`, `set_city`, `scale`).
+//! - [`Scenario::apply`]: edits applied to [`crate::Network::to_data`] and
+//!   rebuilt with [`crate::Network::from_data`], so every check of the loader
+//!   applies; any invalid edit fails the whole scenario.
+//! - [`evaluate`] and [`compare`]: commuting circles of the core cities,
+//!   Hansen accessibility, its mean and Gini per agglomeration, betweenness
+//!   ranks and delineated areas, before and after.
+//! - [`sweep`]: candidate links ranked by what each one adds.
+
+mod apply;
+mod compare;
+mod edit;
+mod evaluate;
+mod sweep;
+
+pub use apply::{LinkDiff, changed_links};
+pub use compare::{AggChange, CityChange, Comparison, CoreChange, RankChange, compare};
+pub use edit::{Edit, Scenario};
+pub use evaluate::{
+    ACCESS_HALF_LIFE, ACCESS_HORIZON, AggEval, CoreEval, EvalOptions, Evaluation, evaluate,
+};
+pub use sweep::{
+    Candidate, Objective, SweepError, SweepOptions, SweepResult, candidates_within,
+    read_candidates, sweep,
+};
+
+use std::path::PathBuf;
+
+/// One invalid edit of a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditProblem {
+    /// 1-based position of the edit among the file's `[[edit]]` tables.
+    pub index: usize,
+    /// The edit's `op`.
+    pub op: String,
+    /// The field concerned, if one.
+    pub field: Option<String>,
+    /// What is wrong, naming the bad value.
+    pub message: String,
+}
+
+impl std::fmt::Display for EditProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "edit {} ({})", self.index, self.op)?;
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+fn list(p: &[EditProblem]) -> String {
+    p.iter().map(|x| format!("\n  {x}")).collect()
+}
+
+/// Failure to read or apply a scenario; nothing is applied.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("cannot read scenario {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or lacks `name`.
+    #[error("{path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The TOML parser's message.
+        message: String,
+    },
+    /// A scenario is its own base, directly or not.
+    #[error("{path}: the chain of `base` scenarios loops back to this file")]
+    BaseCycle {
+        /// The file met twice.
+        path: PathBuf,
+    },
+    /// Some edits are invalid; every one is listed.
+    #[error("{path}: {} invalid edit(s), nothing applied:{}", problems.len(), list(problems))]
+    Invalid {
+        /// The scenario file.
+        path: PathBuf,
+        /// Every invalid edit.
+        problems: Vec<EditProblem>,
+    },
+}
