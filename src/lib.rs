@@ -15,6 +15,9 @@
 //! - [`error`]: every problem in the input is an [`Issue`] naming the file,
 //!   line or feature and field; loading fails with all of them at once.
 //! - [`Table`]: results printed as a text table, CSV or JSON.
+//! - [`road`]: large generic road networks ([`road::RoadGraph`], read from
+//!   DIMACS, CSV or GeoJSON): snapping, bounded searches, matrices, closeness,
+//!   exact and sampled betweenness; [`generate`]: seeded synthetic graphs.
 //!
 //! ## Conventions
 //! Coordinates are WGS84 degrees with **longitude as x and latitude as y**.
@@ -47,9 +50,11 @@
 
 pub mod algorithms;
 pub mod error;
+pub mod generate;
 pub mod io;
 pub mod model;
 mod network;
+pub mod road;
 mod table;
 
 pub use algorithms::{Direction, Engine, TimeModel};

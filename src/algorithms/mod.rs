@@ -11,7 +11,7 @@ mod structure;
 mod tiers;
 mod time_model;
 
-pub use circles::{CircleOptions, area_km2, circle_polygon};
+pub use circles::{CircleOptions, area_km2, circle_polygon, disk_union};
 pub use delineate::{
     Area, Assignment, Change, DelineateError, DelineateOptions, Delineation, OfficialMatch,
     delineate,

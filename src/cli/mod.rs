@@ -2,6 +2,7 @@
 
 mod basic;
 mod centrality;
+mod road;
 mod structure;
 mod travel;
 
@@ -98,6 +99,8 @@ pub enum Command {
     Growth(structure::GrowthArgs),
     /// Metropolitan areas derived from the network, against the official ones.
     Delineate(structure::DelineateArgs),
+    /// Large road networks (DIMACS, CSV, GeoJSON): reach, circles, matrix, centrality.
+    Road(road::RoadArgs),
 }
 
 impl InputArgs {
@@ -152,6 +155,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Structure(a) => structure::structure(&cli.input, a),
         Command::Growth(a) => structure::growth_cmd(&cli.input, a),
         Command::Delineate(a) => structure::delineate_cmd(&cli.input, a),
+        Command::Road(a) => road::run(a),
     }
 }
 
