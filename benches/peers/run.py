@@ -156,7 +156,7 @@ def worker(peer, kernel, gr, out, arg, threads):
             pts = points(n, MATRIX_K)
             for s in pts:
                 d = rx.graph_dijkstra_shortest_path_lengths(G, s, float)
-                res.extend(0.0 if x == s else d.get(x, math.inf) for x in pts)
+                res.extend(0.0 if x == s else (d[x] if x in d else math.inf) for x in pts)
         elif kernel == "closeness":  # Newman's weighted closeness: strength 1/w
             c = rx.graph_newman_weighted_closeness_centrality(G, weight_fn=lambda w: 1.0 / w)
             res = [(c[v], math.nan) for v in range(n)]
@@ -274,6 +274,7 @@ def main():
                 rows.append(dict(graph=name, n=n, m=len(edges), kernel=kernel, tool="agglo", threads=threads,
                                  secs=med, runs=len(times), ratio="1", agree="reference"))
                 print(rows[-1], flush=True)
+                flush(a, rows, versions)
             mine = load(out)
             if kernel == "betweenness":
                 exact_bc[gr] = [r[0] for r in mine]
@@ -316,10 +317,16 @@ def main():
                 rows.append(dict(graph=name, n=n, m=len(edges), kernel=kernel, tool=peer, threads=threads,
                                  secs=t, runs=len(times), ratio=ratio, agree=ag))
                 print(rows[-1], flush=True)
+                flush(a, rows, versions)
+    flush(a, rows, versions, done=True)
+
+
+def flush(a, rows, versions, done=False):
+    """Writes the table, JSON and plot so far (a cut run keeps what it measured)."""
     with open(os.path.join(os.path.dirname(a.out) or ".", "benchmarks.json"), "w") as f:
-        json.dump(dict(rows=rows, versions=versions, cores=os.cpu_count()), f, indent=1)
+        json.dump(dict(rows=rows, versions=versions, cores=os.cpu_count(), complete=done), f, indent=1)
     write_svg(rows, os.path.join(os.path.dirname(a.out) or ".", "benchmarks.svg"))
-    write_md(a, rows, versions)
+    write_md(a, rows, versions, done)
 
 
 def write_svg(rows, path):
@@ -366,7 +373,7 @@ def write_svg(rows, path):
         f.write("\n".join(svg))
 
 
-def write_md(a, rows, versions):
+def write_md(a, rows, versions, done):
     cmd = "python3 benches/peers/run.py " + " ".join(sys.argv[1:])
     lines = [
         "# Benchmarks: agglo against NetworkX, igraph, NetworKit and rustworkx", "",
@@ -393,6 +400,8 @@ def write_md(a, rows, versions):
         s = f"{r['secs']:.3f}" if isinstance(r["secs"], float) else str(r["secs"])
         lines.append(f"| {r['graph']} | {r['n']} | {r['m']} | {r['kernel']} | {r['tool']} | {r['threads']} | {s} | "
                      f"{r['runs']} | {r['ratio']} | {r['agree']} |")
+    if not done:
+        lines += ["", "**This run was stopped before it finished: the rows above are all it measured.**"]
     lines += ["", "![time against graph size per kernel](benchmarks.svg)", ""]
     with open(a.out, "w") as f:
         f.write("\n".join(lines))

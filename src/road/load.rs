@@ -77,11 +77,28 @@ pub fn read_dimacs(
     co: Option<&Path>,
     opt: DimacsOptions,
 ) -> Result<RoadGraph, RoadError> {
-    let text = read(gr)?;
+    // Streamed line by line into one buffer: the text is never held whole.
+    let file = std::fs::File::open(gr).map_err(|source| RoadError::Io {
+        path: gr.to_owned(),
+        source,
+    })?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut buf = String::new();
     let mut n: Option<usize> = None;
     let mut arcs: Vec<(u32, u32, f64)> = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i as u64 + 1;
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        let got =
+            std::io::BufRead::read_line(&mut reader, &mut buf).map_err(|source| RoadError::Io {
+                path: gr.to_owned(),
+                source,
+            })?;
+        if got == 0 {
+            break;
+        }
+        line += 1;
+        let raw = buf.as_str();
         let mut parts = raw.split_ascii_whitespace();
         match parts.next() {
             None | Some("c") => {}
@@ -149,7 +166,6 @@ pub fn read_dimacs(
             }
         }
     }
-    drop(text);
     Ok(RoadGraph::new(lon, lat, &arcs, false, None))
 }
 
