@@ -313,3 +313,35 @@ fn bad_files_are_reported_with_their_line() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("none.gr"), "{}", stderr(&o));
 }
+
+#[test]
+fn one_way_edges_are_followed_one_way_only() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("nodes.csv"),
+        "id,lon,lat\na,116.0,39.9\nb,116.1,39.9\nc,116.2,39.9\n",
+    )
+    .unwrap();
+    // a→b one way (10 min); b–c two-way by length and speed (8.5 km at 51 km/h).
+    std::fs::write(
+        d.path().join("edges.csv"),
+        "from,to,minutes,km,speed_kmh,oneway\na,b,10,,,true\nb,c,,8.5,51,false\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("pts.csv"),
+        "id,lon,lat\na,116.0,39.9\nb,116.1,39.9\nc,116.2,39.9\n",
+    )
+    .unwrap();
+    let p = |f: &str| d.path().join(f).to_str().unwrap().to_string();
+    let (edges, nodes, pts) = (p("edges.csv"), p("nodes.csv"), p("pts.csv"));
+    let (_, m) = matrix_json(&[
+        "road", "matrix", "--graph", &edges, "--nodes", &nodes, "--points", &pts, "--format",
+        "json",
+    ]);
+    let bc: f64 = 8.5 / 51.0 * 60.0;
+    assert_eq!(m[0][1], Some(10.0));
+    assert_eq!(m[1][0], None, "b cannot reach a against the one-way edge");
+    assert!((m[1][2].unwrap() - (bc * 100.0).round() / 100.0).abs() < 1e-9);
+    assert!((m[0][2].unwrap() - ((10.0 + bc) * 100.0).round() / 100.0).abs() < 1e-9);
+}
