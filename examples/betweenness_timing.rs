@@ -5,17 +5,13 @@ use std::time::Instant;
 
 use agglo::algorithms::centrality::{PathOptions, path_centrality};
 
-#[path = "../benches/centrality.rs"]
-#[allow(dead_code)]
-mod bench;
-
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);
     let r = (6.0 / (std::f64::consts::PI * n as f64)).sqrt();
-    let g = bench::random_geometric(n, r, 42);
+    let g = agglo::generate::random_geometric(n, r, 42);
     let cuts = [f64::INFINITY];
     let t = Instant::now();
     let out = path_centrality(

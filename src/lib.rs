@@ -18,6 +18,9 @@
 //! - [`render`]: static maps (SVG, PNG) of circles, links and cities.
 //! - [`scenario`]: edits to the network as data (TOML files), their
 //!   comparison with the baseline, and sweeps over candidate new links.
+//! - [`road`]: large generic road networks ([`road::RoadGraph`], read from
+//!   DIMACS, CSV or GeoJSON): snapping, bounded searches, matrices, closeness,
+//!   exact and sampled betweenness; [`generate`]: seeded synthetic graphs.
 //!
 //! ## Conventions
 //! Coordinates are WGS84 degrees with **longitude as x and latitude as y**.
@@ -50,10 +53,12 @@
 
 pub mod algorithms;
 pub mod error;
+pub mod generate;
 pub mod io;
 pub mod model;
 mod network;
 pub mod render;
+pub mod road;
 pub mod scenario;
 mod table;
 

@@ -102,19 +102,27 @@ pub fn circle_polygon(
     budget: f64,
     opt: CircleOptions,
 ) -> MultiPolygon<f64> {
-    let proj = Aeqd::new(centre.lon, centre.lat);
     let km_per_min = opt.local_speed_kmh / 60.0;
-    let disks: Vec<Polygon<f64>> = reach
+    let disks: Vec<(f64, f64, f64)> = reach
         .times
         .iter()
         .filter(|(_, t)| *t < budget)
         .map(|&(c, t)| {
             let city = net.city(c);
-            disk(proj.forward(city.lon, city.lat), (budget - t) * km_per_min)
+            (city.lon, city.lat, (budget - t) * km_per_min)
         })
         .collect();
+    disk_union((centre.lon, centre.lat), &disks)
+}
+
+/// The union of disks `(lon, lat, radius km)` as a lon/lat multipolygon,
+/// drawn as 64-gons in an azimuthal equidistant projection about `centre`
+/// (lon, lat) and projected back, exterior rings counter-clockwise.
+pub fn disk_union(centre: (f64, f64), disks: &[(f64, f64, f64)]) -> MultiPolygon<f64> {
+    let proj = Aeqd::new(centre.0, centre.1);
     let mut union = MultiPolygon::<f64>::new(vec![]);
-    for d in disks {
+    for &(lon, lat, r) in disks {
+        let d = disk(proj.forward(lon, lat), r);
         union = union.union(&MultiPolygon::new(vec![d]));
     }
     let back = MultiPolygon::new(

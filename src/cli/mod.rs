@@ -4,6 +4,7 @@ mod basic;
 mod centrality;
 mod map;
 mod qgis;
+mod road;
 mod scenario;
 mod structure;
 mod travel;
@@ -109,6 +110,8 @@ pub enum Command {
     Scenarios(scenario::ScenariosArgs),
     /// Rank candidate new links, each evaluated as its own scenario.
     Sweep(scenario::SweepArgs),
+    /// Large road networks (DIMACS, CSV, GeoJSON): reach, circles, matrix, centrality.
+    Road(road::RoadArgs),
 }
 
 impl InputArgs {
@@ -167,6 +170,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scenario(a) => scenario::scenario(&cli.input, a),
         Command::Scenarios(a) => scenario::scenarios(&cli.input, a),
         Command::Sweep(a) => scenario::sweep_cmd(&cli.input, a),
+        Command::Road(a) => road::run(a),
     }
 }
 

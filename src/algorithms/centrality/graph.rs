@@ -39,7 +39,7 @@ impl WGraph {
                 all.push((b, a, w));
             }
         }
-        all.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)));
+        all.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)));
         all.dedup_by(|later, first| later.0 == first.0 && later.1 == first.1);
         let mut offsets = vec![0u32; n + 1];
         for &(a, _, _) in &all {
@@ -87,6 +87,10 @@ impl WGraph {
     /// Number of arcs leaving `v`.
     pub fn out_degree(&self, v: u32) -> usize {
         (self.offsets[v as usize + 1] - self.offsets[v as usize]) as usize
+    }
+    /// Bytes held by the arrays (capacity, not length).
+    pub fn heap_bytes(&self) -> usize {
+        self.offsets.capacity() * 4 + self.heads.capacity() * 4 + self.weights.capacity() * 8
     }
     /// The transposed graph (every arc reversed).
     pub fn reversed(&self) -> WGraph {
