@@ -29,13 +29,7 @@ fn search(c: &mut Criterion) {
             black_box(engine.time_to(&ws, beijing))
         })
     });
-    let mut cores: Vec<u32> = net
-        .agglomerations()
-        .iter()
-        .flat_map(|a| a.cores.clone())
-        .collect();
-    cores.sort();
-    cores.dedup();
+    let cores = net.core_cities();
     c.bench_function("circles 30/60/90 of every core with polygons", |b| {
         b.iter(|| {
             for &core in &cores {

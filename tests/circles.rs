@@ -19,13 +19,7 @@ fn circles_of_every_core_are_valid_nested_and_honest() {
     let mut ws = engine.workspace();
     let opt = CircleOptions::default();
     let budgets = [30.0, 60.0, 90.0];
-    let mut cores: Vec<u32> = net
-        .agglomerations()
-        .iter()
-        .flat_map(|a| a.cores.clone())
-        .collect();
-    cores.sort();
-    cores.dedup();
+    let cores = net.core_cities();
     assert!(cores.len() > 30);
     for &core in &cores {
         engine.search(&mut ws, &[core], Direction::Out, 90.0);

@@ -303,21 +303,10 @@ fn collection(features: Vec<Feature>) -> anyhow::Result<Vec<u8>> {
     Ok((serde_json::to_string(&FeatureCollection::new(features))? + "\n").into_bytes())
 }
 
-fn r6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
-}
-
 fn circles(net: &Network, minutes: f64) -> Vec<Feature> {
     let engine = Engine::new(net, TimeModel::default(), None);
     let mut ws = engine.workspace();
-    let mut cores: Vec<_> = net
-        .agglomerations()
-        .iter()
-        .flat_map(|a| a.cores.iter().copied())
-        .collect();
-    cores.sort_by(|a, b| net.city(*a).id.cmp(&net.city(*b).id));
-    cores.dedup();
-    cores
+    net.core_cities()
         .into_iter()
         .map(|c| {
             engine.search(&mut ws, &[c], Direction::Out, minutes);
@@ -368,7 +357,10 @@ fn layers(
         .into_iter()
         .filter_map(|c| {
             let city = after.city(after.city_by_id(&c.city)?);
-            let mut f = Feature::from(Geometry::new_point([r6(city.lon), r6(city.lat)]));
+            let mut f = Feature::from(Geometry::new_point([
+                agglo::io::round6(city.lon),
+                agglo::io::round6(city.lat),
+            ]));
             f.set_property("id", c.city.clone());
             f.set_property("name", city.name.clone());
             f.set_property("pop_2020", city.pop_2020);
@@ -520,8 +512,8 @@ pub fn sweep_cmd(input: &InputArgs, a: &SweepArgs) -> anyhow::Result<ExitCode> {
             net.city(net.city_by_id(&c.to).expect("checked")),
         );
         let mut f = Feature::from(Geometry::new_line_string(vec![
-            vec![r6(x.lon), r6(x.lat)],
-            vec![r6(y.lon), r6(y.lat)],
+            vec![agglo::io::round6(x.lon), agglo::io::round6(x.lat)],
+            vec![agglo::io::round6(y.lon), agglo::io::round6(y.lat)],
         ]));
         f.set_property("rank", i + 1);
         f.set_property("from", c.from.clone());

@@ -54,6 +54,17 @@ impl Network {
     pub fn agglomerations(&self) -> &[Agglomeration] {
         &self.agglomerations
     }
+    /// The distinct core cities of all agglomerations, ordered by id.
+    pub fn core_cities(&self) -> Vec<CityIdx> {
+        let mut cores: Vec<CityIdx> = self
+            .agglomerations
+            .iter()
+            .flat_map(|a| a.cores.iter().copied())
+            .collect();
+        cores.sort_by(|a, b| self.city(*a).id.cmp(&self.city(*b).id));
+        cores.dedup();
+        cores
+    }
     /// The city with exactly this id.
     pub fn city_by_id(&self, id: &str) -> Option<CityIdx> {
         self.by_id.get(id).copied()

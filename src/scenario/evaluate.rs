@@ -119,14 +119,7 @@ pub(crate) fn source_measures(
 
 /// The distinct core cities of all agglomerations, by id.
 pub(crate) fn core_cities(net: &Network) -> Vec<CityIdx> {
-    let mut cores: Vec<CityIdx> = net
-        .agglomerations()
-        .iter()
-        .flat_map(|a| a.cores.iter().copied())
-        .collect();
-    cores.sort_by(|a, b| net.city(*a).id.cmp(&net.city(*b).id));
-    cores.dedup();
-    cores
+    net.core_cities()
 }
 
 /// Measures `net` (see the module docs).
