@@ -1,6 +1,8 @@
 //! One-shot timing of exact weighted betweenness on the seeded random
 //! geometric graph of `benches/centrality.rs` (n given as the first argument).
-//! `cargo run --release --example betweenness_timing -- 10000`
+//! `cargo run --release --example betweenness_timing -- 10000 [SOURCES]`
+//! (with SOURCES, only the first SOURCES nodes are sources: a short, steady
+//! workload for profilers such as `valgrind --tool=callgrind`).
 use std::time::Instant;
 
 use agglo::algorithms::centrality::{PathOptions, path_centrality};
@@ -13,12 +15,16 @@ fn main() {
     let r = (6.0 / (std::f64::consts::PI * n as f64)).sqrt();
     let g = agglo::generate::random_geometric(n, r, 42);
     let cuts = [f64::INFINITY];
+    let mask: Option<Vec<bool>> = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse::<usize>().ok())
+        .map(|k| (0..g.node_count()).map(|i| i < k).collect());
     let t = Instant::now();
     let out = path_centrality(
         &g,
         &PathOptions {
             cutoffs: &cuts,
-            sources: None,
+            sources: mask.as_deref(),
             targets: None,
             population: None,
         },

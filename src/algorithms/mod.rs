@@ -7,6 +7,7 @@ mod circle_set;
 mod circles;
 mod delineate;
 mod growth;
+pub mod heap;
 mod search;
 mod structure;
 mod tiers;

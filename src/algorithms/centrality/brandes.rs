@@ -9,12 +9,10 @@
 //! lengths exactly and igraph with a tolerance; on graphs without such
 //! near-ties all three agree.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use rayon::prelude::*;
 
 use super::graph::WGraph;
+use crate::algorithms::heap::IndexedHeap;
 
 /// Relative tolerance under which two path lengths count as equal.
 pub const TIE_TOLERANCE: f64 = 1e-9;
@@ -23,10 +21,11 @@ pub const TIE_TOLERANCE: f64 = 1e-9;
 /// order, so results do not depend on the number of threads.
 const CHUNK: usize = 32;
 
-#[inline]
-fn tie(a: f64, b: f64) -> bool {
-    a == b
-        || (a.is_finite() && b.is_finite() && (a - b).abs() <= TIE_TOLERANCE * a.abs().max(b.abs()))
+/// Whether two finite non-negative path lengths count as equal.
+#[inline(always)]
+fn tie_len(a: f64, b: f64) -> bool {
+    let hi = if a > b { a } else { b };
+    (a - b).abs() <= TIE_TOLERANCE * hi
 }
 
 /// What to compute.
@@ -65,9 +64,12 @@ struct Work {
     dist: Vec<f64>,
     sigma: Vec<f64>,
     order: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
-    delta: Vec<f64>,
-    pdelta: Vec<f64>,
+    heap: IndexedHeap,
+    /// Per settled node: (target weight + dependency) / path count, the
+    /// share each tight predecessor pulls, for betweenness and for the
+    /// population-weighted one.
+    coef: Vec<f64>,
+    pcoef: Vec<f64>,
 }
 
 impl Work {
@@ -76,136 +78,101 @@ impl Work {
             dist: vec![f64::INFINITY; n],
             sigma: vec![0.0; n],
             order: Vec::with_capacity(n),
-            heap: BinaryHeap::new(),
-            delta: vec![0.0; n],
-            pdelta: vec![0.0; n],
+            heap: IndexedHeap::new(n),
+            coef: vec![0.0; n],
+            pcoef: vec![0.0; n],
         }
     }
 }
 
+/// Closeness figures of one source within one cutoff: distance sum, number
+/// of destinations reached, harmonic sum.
+type SourceFigures = (f64, u32, f64);
+
+/// What one parallel task adds up: dependencies per cutoff over every node,
+/// and the closeness figures of each of its sources.
 struct Acc {
     bc: Vec<Vec<f64>>,
     pbc: Vec<Vec<f64>>,
-    dsum: Vec<Vec<f64>>,
-    reached: Vec<Vec<u32>>,
-    harm: Vec<Vec<f64>>,
+    /// Per source of the task: (source, per cutoff (distance sum, reached,
+    /// harmonic)).
+    closeness: Vec<(u32, Vec<SourceFigures>)>,
 }
 
 impl Acc {
-    fn new(n: usize, k: usize) -> Acc {
+    fn new(n: usize, k: usize, weighted: bool) -> Acc {
         Acc {
             bc: vec![vec![0.0; n]; k],
-            pbc: vec![vec![0.0; n]; k],
-            dsum: vec![vec![0.0; n]; k],
-            reached: vec![vec![0; n]; k],
-            harm: vec![vec![0.0; n]; k],
-        }
-    }
-    fn add(&mut self, o: &Acc) {
-        let add = |a: &mut Vec<Vec<f64>>, b: &Vec<Vec<f64>>| {
-            for (x, y) in a.iter_mut().zip(b) {
-                for (p, q) in x.iter_mut().zip(y) {
-                    *p += q;
-                }
-            }
-        };
-        add(&mut self.bc, &o.bc);
-        add(&mut self.pbc, &o.pbc);
-        add(&mut self.dsum, &o.dsum);
-        add(&mut self.harm, &o.harm);
-        for (x, y) in self.reached.iter_mut().zip(&o.reached) {
-            for (p, q) in x.iter_mut().zip(y) {
-                *p += q;
-            }
+            pbc: if weighted {
+                vec![vec![0.0; n]; k]
+            } else {
+                vec![Vec::new(); k]
+            },
+            closeness: Vec::new(),
         }
     }
 }
 
-/// One source: Dijkstra (bounded by the largest cutoff), path counts, then
-/// the backward accumulation of dependencies for every cutoff.
-fn single_source(g: &WGraph, rev: &WGraph, s: u32, opt: &PathOptions, w: &mut Work, acc: &mut Acc) {
+/// One source: Dijkstra (bounded by the largest cutoff) counting shortest
+/// paths as it settles nodes, then for every cutoff the dependencies in
+/// reverse settled order, each node pulling from its tight successors.
+fn single_source(g: &WGraph, s: u32, opt: &PathOptions, w: &mut Work, acc: &mut Acc) {
     let max_cut = opt.cutoffs.iter().copied().fold(0.0, f64::max);
+    let limit = max_cut * (1.0 + TIE_TOLERANCE);
     w.order.clear();
     w.dist[s as usize] = 0.0;
-    w.heap.push(Reverse((0f64.to_bits(), s)));
-    while let Some(Reverse((bits, v))) = w.heap.pop() {
-        let d = f64::from_bits(bits);
-        if d > w.dist[v as usize] || w.sigma[v as usize] < 0.0 {
-            continue;
-        }
-        // Mark settled with a negative sigma until counted below.
-        w.sigma[v as usize] = -1.0;
+    w.sigma[s as usize] = 1.0;
+    w.heap.push_or_decrease(s, 0.0);
+    // A node is settled once popped; nodes with a finite distance that are
+    // not settled are still queued. Path counts of a queued node are final
+    // when it is popped, as every tight predecessor is settled before it.
+    while let Some((v, d)) = w.heap.pop() {
         w.order.push(v);
+        let sv = w.sigma[v as usize];
         for (h, wt) in g.out(v) {
             let nd = d + wt;
-            if nd <= max_cut * (1.0 + TIE_TOLERANCE)
-                && nd < w.dist[h as usize]
-                && !tie(nd, w.dist[h as usize])
-            {
-                w.dist[h as usize] = nd;
-                w.heap.push(Reverse((nd.to_bits(), h)));
-            }
-        }
-    }
-    // Path counts in settled order over tight incoming arcs.
-    for i in 0..w.order.len() {
-        let v = w.order[i];
-        if v == s {
-            w.sigma[v as usize] = 1.0;
-            continue;
-        }
-        let dv = w.dist[v as usize];
-        let mut sig = 0.0;
-        for (p, wt) in rev.out(v) {
-            let dp = w.dist[p as usize];
-            if dp.is_finite() && w.sigma[p as usize] > 0.0 && tie(dp + wt, dv) {
-                sig += w.sigma[p as usize];
-            }
-        }
-        w.sigma[v as usize] = sig;
-    }
-    let is_target = |v: u32| opt.targets.is_none_or(|t| t[v as usize]);
-    let ps = opt.population.map_or(1.0, |p| p[s as usize]);
-    for (k, &cut) in opt.cutoffs.iter().enumerate() {
-        let within = |d: f64| d <= cut || tie(d, cut);
-        // Distance sums, reach and harmonic closeness of the source.
-        for &v in &w.order[1..] {
-            let d = w.dist[v as usize];
-            if within(d) && is_target(v) {
-                acc.dsum[k][s as usize] += d;
-                acc.reached[k][s as usize] += 1;
-                acc.harm[k][s as usize] += 1.0 / d;
-            }
-        }
-        for &v in &w.order {
-            w.delta[v as usize] = 0.0;
-            w.pdelta[v as usize] = 0.0;
-        }
-        for &x in w.order.iter().rev() {
-            let dx = w.dist[x as usize];
-            if !within(dx) {
+            if nd > limit {
                 continue;
             }
-            let (cx, pcx) = if x != s && is_target(x) {
-                (1.0, ps * opt.population.map_or(1.0, |p| p[x as usize]))
-            } else {
-                (0.0, 0.0)
-            };
-            let coef = (cx + w.delta[x as usize]) / w.sigma[x as usize];
-            let pcoef = (pcx + w.pdelta[x as usize]) / w.sigma[x as usize];
-            for (p, wt) in rev.out(x) {
-                let dp = w.dist[p as usize];
-                if dp.is_finite() && tie(dp + wt, dx) && w.sigma[p as usize] > 0.0 {
-                    w.delta[p as usize] += w.sigma[p as usize] * coef;
-                    w.pdelta[p as usize] += w.sigma[p as usize] * pcoef;
-                }
-            }
-            if x != s {
-                acc.bc[k][x as usize] += w.delta[x as usize];
-                acc.pbc[k][x as usize] += w.pdelta[x as usize];
+            let cur = w.dist[h as usize];
+            if cur.is_infinite() {
+                w.dist[h as usize] = nd;
+                w.sigma[h as usize] = sv;
+                w.heap.push_or_decrease(h, nd);
+            } else if !w.heap.contains(h) {
+                // Settled already (its distance is at most d).
+            } else if tie_len(nd, cur) {
+                w.sigma[h as usize] += sv;
+            } else if nd < cur {
+                w.dist[h as usize] = nd;
+                w.sigma[h as usize] = sv;
+                w.heap.push_or_decrease(h, nd);
             }
         }
     }
+    let is_target = |v: u32| opt.targets.is_none_or(|t| t[v as usize]);
+    let mut row = Vec::with_capacity(opt.cutoffs.len());
+    for (k, &cut) in opt.cutoffs.iter().enumerate() {
+        // Lengths within the tie tolerance of the cutoff count as within it,
+        // as the search above.
+        let cut_lim = cut * (1.0 + TIE_TOLERANCE);
+        // Distance sums, reach and harmonic closeness of the source.
+        let (mut dsum, mut reached, mut harm) = (0.0, 0u32, 0.0);
+        for &v in &w.order[1..] {
+            let d = w.dist[v as usize];
+            if d <= cut_lim && is_target(v) {
+                dsum += d;
+                reached += 1;
+                harm += 1.0 / d;
+            }
+        }
+        row.push((dsum, reached, harm));
+        match opt.population {
+            None => dependencies::<false>(g, s, cut_lim, opt, w, &mut acc.bc[k], &mut []),
+            Some(_) => dependencies::<true>(g, s, cut_lim, opt, w, &mut acc.bc[k], &mut acc.pbc[k]),
+        }
+    }
+    acc.closeness.push((s, row));
     for &v in &w.order {
         w.dist[v as usize] = f64::INFINITY;
         w.sigma[v as usize] = 0.0;
@@ -213,39 +180,176 @@ fn single_source(g: &WGraph, rev: &WGraph, s: u32, opt: &PathOptions, w: &mut Wo
     w.heap.clear();
 }
 
+/// Dependencies of one source within one cutoff, added to `bc` (and to `pbc`
+/// when `WEIGHTED`): δ(x) = σ(x) · Σ over tight successors y within the
+/// cutoff of (c(y) + δ(y)) / σ(y), with c(y) = 1 for a target y ≠ s (times
+/// the two populations for `pbc`). Successors settle after x, so reverse
+/// settled order has their coefficients ready.
+fn dependencies<const WEIGHTED: bool>(
+    g: &WGraph,
+    s: u32,
+    cut_lim: f64,
+    opt: &PathOptions,
+    w: &mut Work,
+    bc: &mut [f64],
+    pbc: &mut [f64],
+) {
+    let ps = opt.population.map_or(1.0, |p| p[s as usize]);
+    for &x in w.order.iter().rev() {
+        let dx = w.dist[x as usize];
+        if dx > cut_lim {
+            w.coef[x as usize] = 0.0;
+            if WEIGHTED {
+                w.pcoef[x as usize] = 0.0;
+            }
+            continue;
+        }
+        let (mut pull, mut ppull) = (0.0, 0.0);
+        for (y, wt) in g.out(x) {
+            let dy = w.dist[y as usize];
+            if dy > dx && dy.is_finite() && tie_len(dx + wt, dy) {
+                pull += w.coef[y as usize];
+                if WEIGHTED {
+                    ppull += w.pcoef[y as usize];
+                }
+            }
+        }
+        let sx = w.sigma[x as usize];
+        let delta = sx * pull;
+        let target = x != s && opt.targets.is_none_or(|t| t[x as usize]);
+        w.coef[x as usize] = (if target { 1.0 } else { 0.0 } + delta) / sx;
+        if x != s {
+            bc[x as usize] += delta;
+        }
+        if WEIGHTED {
+            let pdelta = sx * ppull;
+            let pcx = if target {
+                ps * opt.population.map_or(1.0, |p| p[x as usize])
+            } else {
+                0.0
+            };
+            w.pcoef[x as usize] = (pcx + pdelta) / sx;
+            if x != s {
+                pbc[x as usize] += pdelta;
+            }
+        }
+    }
+}
+
 /// Computes the shortest-path centralities of `g` (see [`PathCentrality`]).
 ///
+/// Graphs of [`RELABEL_MIN`] nodes or more are first relabelled in
+/// breadth-first order ([`WGraph::bfs_order`]) so that each search touches
+/// memory in nearby places; results come back under the caller's labels.
+///
 /// # Complexity
-/// O(n·(m + n log n)) time for n sources and m arcs, O(n·k) memory per
-/// parallel task for k cutoffs; sources run in parallel (rayon).
+/// O(n·(m + n log n)) time for n sources and m arcs; sources run in parallel
+/// (rayon) in waves of [`WAVE`] tasks, so the partial sums held at once take
+/// O(WAVE·n·k) memory for k cutoffs, whatever the number of sources.
 pub fn path_centrality(g: &WGraph, opt: &PathOptions) -> PathCentrality {
     let n = g.node_count();
+    if n < RELABEL_MIN {
+        return path_centrality_in_order(g, opt);
+    }
+    let order = g.bfs_order();
+    let h = g.relabelled(&order);
+    let pick_bool = |m: &[bool]| -> Vec<bool> { order.iter().map(|&v| m[v as usize]).collect() };
+    let sources = opt.sources.map(pick_bool);
+    let targets = opt.targets.map(pick_bool);
+    let population: Option<Vec<f64>> = opt
+        .population
+        .map(|p| order.iter().map(|&v| p[v as usize]).collect());
+    let r = path_centrality_in_order(
+        &h,
+        &PathOptions {
+            cutoffs: opt.cutoffs,
+            sources: sources.as_deref(),
+            targets: targets.as_deref(),
+            population: population.as_deref(),
+        },
+    );
+    fn back<T: Copy + Default>(order: &[u32], rows: Vec<Vec<T>>) -> Vec<Vec<T>> {
+        rows.into_iter()
+            .map(|row| {
+                let mut out = vec![T::default(); row.len()];
+                for (i, x) in row.into_iter().enumerate() {
+                    out[order[i] as usize] = x;
+                }
+                out
+            })
+            .collect()
+    }
+    PathCentrality {
+        betweenness: back(&order, r.betweenness),
+        pop_betweenness: back(&order, r.pop_betweenness),
+        distance_sum: back(&order, r.distance_sum),
+        reached: back(&order, r.reached),
+        harmonic: back(&order, r.harmonic),
+    }
+}
+
+/// Node count from which [`path_centrality`] relabels the graph.
+pub const RELABEL_MIN: usize = 2048;
+
+/// Parallel tasks per wave: partial sums of a wave are added in task order
+/// before the next wave starts (a fixed number, so results do not depend on
+/// the number of threads).
+pub const WAVE: usize = 16;
+
+fn path_centrality_in_order(g: &WGraph, opt: &PathOptions) -> PathCentrality {
+    let n = g.node_count();
     let k = opt.cutoffs.len();
-    let rev = if g.directed { g.reversed() } else { g.clone() };
+    let weighted = opt.population.is_some();
     let sources: Vec<u32> = (0..n as u32)
         .filter(|&s| opt.sources.is_none_or(|m| m[s as usize]))
         .collect();
-    let partial: Vec<Acc> = sources
-        .par_chunks(CHUNK)
-        .map(|chunk| {
-            let mut w = Work::new(n);
-            let mut acc = Acc::new(n, k);
-            for &s in chunk {
-                single_source(g, &rev, s, opt, &mut w, &mut acc);
+    let mut bc = vec![vec![0.0; n]; k];
+    let mut pbc = vec![vec![0.0; n]; k];
+    let mut dsum = vec![vec![0.0; n]; k];
+    let mut reached = vec![vec![0u32; n]; k];
+    let mut harm = vec![vec![0.0; n]; k];
+    for wave in sources.chunks(CHUNK * WAVE) {
+        let partial: Vec<Acc> = wave
+            .par_chunks(CHUNK)
+            .map_init(
+                || Work::new(n),
+                |w, chunk| {
+                    let mut acc = Acc::new(n, k, weighted);
+                    for &s in chunk {
+                        single_source(g, s, opt, w, &mut acc);
+                    }
+                    acc
+                },
+            )
+            .collect();
+        for acc in partial {
+            for (total, part) in bc.iter_mut().zip(&acc.bc) {
+                for (t, p) in total.iter_mut().zip(part) {
+                    *t += p;
+                }
             }
-            acc
-        })
-        .collect();
-    let mut total = Acc::new(n, k);
-    for p in &partial {
-        total.add(p);
+            if weighted {
+                for (total, part) in pbc.iter_mut().zip(&acc.pbc) {
+                    for (t, p) in total.iter_mut().zip(part) {
+                        *t += p;
+                    }
+                }
+            }
+            for (s, row) in acc.closeness {
+                for (kk, (d, r, h)) in row.into_iter().enumerate() {
+                    dsum[kk][s as usize] = d;
+                    reached[kk][s as usize] = r;
+                    harm[kk][s as usize] = h;
+                }
+            }
+        }
     }
     if !g.directed {
-        for v in total.bc.iter_mut().flatten() {
+        for v in bc.iter_mut().flatten() {
             *v /= 2.0;
         }
     }
-    for row in &mut total.pbc {
+    for row in &mut pbc {
         let sum: f64 = row.iter().sum();
         if sum > 0.0 {
             for v in row.iter_mut() {
@@ -254,11 +358,11 @@ pub fn path_centrality(g: &WGraph, opt: &PathOptions) -> PathCentrality {
         }
     }
     PathCentrality {
-        betweenness: total.bc,
-        pop_betweenness: total.pbc,
-        distance_sum: total.dsum,
-        reached: total.reached,
-        harmonic: total.harm,
+        betweenness: bc,
+        pop_betweenness: pbc,
+        distance_sum: dsum,
+        reached,
+        harmonic: harm,
     }
 }
 
@@ -302,5 +406,51 @@ mod tests {
         );
         assert_eq!(r.betweenness[0], vec![0.0, 1.0, 0.0]);
         assert_eq!(r.harmonic[0], vec![1.5, 2.0, 1.5]);
+    }
+
+    /// Relabelling in breadth-first order must not change any figure: the
+    /// relabelled run against the run in the caller's order, with masks,
+    /// populations and several cutoffs, on a graph above [`RELABEL_MIN`].
+    #[test]
+    fn relabelling_changes_no_result() {
+        let n = RELABEL_MIN + 500;
+        let r = crate::generate::radius_for_degree(n, 5.0);
+        let geo = crate::generate::random_geometric_points(n, r, 9);
+        // Some one-way arcs so that the directed path is exercised too.
+        let arcs: Vec<(u32, u32, f64)> = geo
+            .edges
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &(a, b, w))| {
+                let back = (i % 7 != 0).then_some((b, a, w));
+                std::iter::once((a, b, w)).chain(back)
+            })
+            .collect();
+        let g = WGraph::from_arcs(n, &arcs, false);
+        assert!(g.directed);
+        let sources: Vec<bool> = (0..n).map(|i| i % 5 == 0).collect();
+        let targets: Vec<bool> = (0..n).map(|i| i % 3 != 0).collect();
+        let pop: Vec<f64> = (0..n).map(|i| 1.0 + (i % 11) as f64).collect();
+        let cuts = [0.05, 0.2, f64::INFINITY];
+        let opt = PathOptions {
+            cutoffs: &cuts,
+            sources: Some(&sources),
+            targets: Some(&targets),
+            population: Some(&pop),
+        };
+        let a = path_centrality(&g, &opt);
+        let b = path_centrality_in_order(&g, &opt);
+        let close = |x: &[Vec<f64>], y: &[Vec<f64>]| {
+            x.iter()
+                .flatten()
+                .zip(y.iter().flatten())
+                .all(|(p, q)| (p - q).abs() <= 1e-9 * p.abs().max(q.abs()).max(1e-12))
+        };
+        assert!(a.betweenness[2].iter().any(|&v| v > 0.0));
+        assert!(close(&a.betweenness, &b.betweenness));
+        assert!(close(&a.pop_betweenness, &b.pop_betweenness));
+        assert!(close(&a.distance_sum, &b.distance_sum));
+        assert!(close(&a.harmonic, &b.harmonic));
+        assert_eq!(a.reached, b.reached);
     }
 }

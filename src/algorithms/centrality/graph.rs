@@ -92,6 +92,66 @@ impl WGraph {
     pub fn heap_bytes(&self) -> usize {
         self.offsets.capacity() * 4 + self.heads.capacity() * 4 + self.weights.capacity() * 8
     }
+    /// A breadth-first order of the nodes (following out-arcs, each new tree
+    /// rooted at the lowest unvisited node): `order[i]` is the node placed
+    /// at `i`. Nodes near each other in the graph come near each other in
+    /// this order, so relabelling by it keeps a search's memory accesses
+    /// local ([`WGraph::relabelled`]).
+    pub fn bfs_order(&self) -> Vec<u32> {
+        let n = self.node_count();
+        let mut seen = vec![false; n];
+        let mut order = Vec::with_capacity(n);
+        for root in 0..n as u32 {
+            if seen[root as usize] {
+                continue;
+            }
+            seen[root as usize] = true;
+            let mut head = order.len();
+            order.push(root);
+            while head < order.len() {
+                let v = order[head];
+                head += 1;
+                for (h, _) in self.out(v) {
+                    if !seen[h as usize] {
+                        seen[h as usize] = true;
+                        order.push(h);
+                    }
+                }
+            }
+        }
+        order
+    }
+
+    /// The same graph with node `order[i]` renamed `i` (`order` a
+    /// permutation of the nodes); arcs of each node sorted by new head.
+    pub fn relabelled(&self, order: &[u32]) -> WGraph {
+        let n = self.node_count();
+        assert_eq!(order.len(), n, "order must be a permutation of the nodes");
+        let mut new_id = vec![u32::MAX; n];
+        for (i, &v) in order.iter().enumerate() {
+            new_id[v as usize] = i as u32;
+        }
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut heads = Vec::with_capacity(self.arc_count());
+        let mut weights = Vec::with_capacity(self.arc_count());
+        let mut arcs: Vec<(u32, f64)> = Vec::new();
+        offsets.push(0u32);
+        for &v in order {
+            arcs.clear();
+            arcs.extend(self.out(v).map(|(h, w)| (new_id[h as usize], w)));
+            arcs.sort_unstable_by_key(|a| a.0);
+            heads.extend(arcs.iter().map(|a| a.0));
+            weights.extend(arcs.iter().map(|a| a.1));
+            offsets.push(heads.len() as u32);
+        }
+        WGraph {
+            offsets,
+            heads,
+            weights,
+            directed: self.directed,
+        }
+    }
+
     /// The transposed graph (every arc reversed).
     pub fn reversed(&self) -> WGraph {
         let n = self.node_count();
