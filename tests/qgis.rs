@@ -539,3 +539,92 @@ fn geopackage_has_a_spatial_index_that_gdal_uses_and_keeps_up_to_date() {
         eprintln!("note: GDAL's validate_gpkg.py (python3-gdal) not found; not run");
     }
 }
+
+/// Whether Debian's system Python can import PyQGIS.
+fn have_pyqgis() -> bool {
+    let ok = Command::new("/usr/bin/python3")
+        .args(["-c", "import qgis.core"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("PyQGIS is missing in CI: .ci/run must install python3-qgis");
+        }
+        eprintln!(
+            "note: /usr/bin/python3 cannot import qgis.core (python3-qgis); QGIS style check skipped"
+        );
+    }
+    ok
+}
+
+/// Opens the exported layers in a real, headless QGIS with
+/// `tests/qgis/check_styles.py`: styles applied on load (GeoJSON `.qml`
+/// beside the file, GeoPackage `layer_styles`), the intended renderers, the
+/// fields they use, and a rendered PNG of each layer. Set
+/// `AGGLO_QGIS_PNG=DIR` to keep the PNGs.
+#[test]
+fn qgis_applies_every_style_as_intended() {
+    if !have_pyqgis() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let folder = |name: &str, extra: &[&str]| -> String {
+        let dir = d.path().join(name);
+        let mut args = vec!["export", "--qgis", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        ok(&args);
+        dir.to_str().unwrap().to_owned()
+    };
+    let dirs = [
+        folder("geojson", &[]),
+        folder("gpkg", &["--format", "gpkg"]),
+        // closeness: its largest and smallest scores need exact class bounds.
+        folder(
+            "zh",
+            &[
+                "--centrality",
+                "closeness",
+                "--minutes",
+                "45,90,120",
+                "--lang",
+                "zh",
+            ],
+        ),
+    ];
+    let runtime = d.path().join("xdg");
+    std::fs::create_dir(&runtime).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let png = std::env::var_os("AGGLO_QGIS_PNG")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| d.path().join("png"));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/qgis/check_styles.py");
+    let o = Command::new("/usr/bin/python3")
+        .arg(script)
+        .arg("--png")
+        .arg(&png)
+        .args(&dirs)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .output()
+        .expect("python3 runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    eprintln!("{out}");
+    assert!(
+        o.status.success(),
+        "QGIS style check failed:\n{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(out.matches("; style checks passed").count(), 12, "{out}");
+    for dir in ["geojson", "gpkg", "zh"] {
+        for layer in ["cities", "links", "circles", "centrality", "all"] {
+            assert!(
+                png.join(format!("{dir}_{layer}.png")).exists(),
+                "{dir}_{layer}.png"
+            );
+        }
+    }
+}
