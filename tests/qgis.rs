@@ -361,3 +361,270 @@ fn centrality_layer_agrees_with_the_centrality_command() {
     ]);
     assert!(!o.status.success() && stderr(&o).contains("fame"));
 }
+
+/// Python with GDAL's `validate_gpkg.py` where Debian's `python3-gdal` puts
+/// it (the script is GDAL's, not ours: it is used only where installed).
+fn validate_gpkg_script() -> Option<&'static str> {
+    [
+        "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py",
+        "/usr/share/doc/python3-gdal/examples/validate_gpkg.py",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists())
+}
+
+/// `(table, rows in the table, rows in its rtree, envelope mismatches)` of
+/// every feature table, read with SQLite directly.
+fn spatial_index_rows(path: &Path) -> Vec<(String, i64, i64, i64)> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = c
+        .prepare(
+            "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tables
+        .into_iter()
+        .map(|t| {
+            let ext: String = c
+                .query_row(
+                    "SELECT extension_name || ' ' || scope FROM gpkg_extensions WHERE table_name = ?1 AND column_name = 'geom'",
+                    [&t],
+                    |r| r.get(0),
+                )
+                .unwrap_or_else(|e| panic!("{t}: no gpkg_extensions row: {e}"));
+            assert_eq!(ext, "gpkg_rtree_index write-only", "{t}");
+            let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+            let n = count(&format!("SELECT count(*) FROM \"{t}\""));
+            let r = count(&format!("SELECT count(*) FROM \"rtree_{t}_geom\""));
+            // The index box must hold the envelope of the geometry header
+            // (bytes 8..40: minx, maxx, miny, maxy); SQLite stores 32-bit
+            // floats rounded outwards.
+            let mut bad = 0;
+            let mut stmt = c
+                .prepare(&format!(
+                    "SELECT f.geom, r.minx, r.maxx, r.miny, r.maxy FROM \"{t}\" f JOIN \"rtree_{t}_geom\" r ON r.id = f.fid"
+                ))
+                .unwrap();
+            let rows = stmt
+                .query_map([], |row| {
+                    let b: Vec<u8> = row.get(0)?;
+                    let e: Vec<f64> = (0..4)
+                        .map(|i| f64::from_le_bytes(b[8 + 8 * i..16 + 8 * i].try_into().unwrap()))
+                        .collect();
+                    let bx = [row.get::<_, f64>(1)?, row.get(2)?, row.get(3)?, row.get(4)?];
+                    Ok((e, bx))
+                })
+                .unwrap();
+            for row in rows {
+                let (e, bx) = row.unwrap();
+                let inside = bx[0] <= e[0] && e[1] <= bx[1] && bx[2] <= e[2] && e[3] <= bx[3];
+                let tight = (0..4).all(|i| (bx[i] - e[i]).abs() < 1e-4);
+                if !(inside && tight) {
+                    bad += 1;
+                }
+            }
+            (t, n, r, bad)
+        })
+        .collect()
+}
+
+fn ogr_sql(path: &Path, sql: &str, read_only: bool) -> String {
+    let mut cmd = Command::new("ogrinfo");
+    if read_only {
+        cmd.arg("-ro");
+    }
+    let o = cmd.args(["-q", "-sql", sql]).arg(path).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() && !err.contains("ERROR"), "{sql}: {err}");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn geopackage_has_a_spatial_index_that_gdal_uses_and_keeps_up_to_date() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("agglo.gpkg");
+    ok(&["export", "--format", "gpkg", "--out", p.to_str().unwrap()]);
+    let idx = spatial_index_rows(&p);
+    let names: Vec<&str> = idx.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(names, ["centrality", "circles", "cities", "links"]);
+    for (t, n, r, bad) in &idx {
+        assert!(*n > 0, "{t}");
+        assert_eq!(n, r, "{t}: {n} features, {r} index entries");
+        assert_eq!(
+            *bad, 0,
+            "{t}: index boxes differ from the geometries' envelopes"
+        );
+    }
+    if !have_ogrinfo() {
+        return;
+    }
+    let has = ogr_sql(
+        &p,
+        "SELECT HasSpatialIndex('cities','geom') + HasSpatialIndex('links','geom') + HasSpatialIndex('circles','geom') + HasSpatialIndex('centrality','geom') AS n",
+        true,
+    );
+    assert!(
+        has.lines().any(|l| l.trim_end().ends_with("(Integer) = 4")),
+        "{has}"
+    );
+    // A window around Urumqi (GDAL reads candidates from the index).
+    let window = |path: &Path| -> Vec<String> {
+        let o = Command::new("ogrinfo")
+            .args(["-ro", "-q", "-al", "-spat", "87", "43", "88.5", "44.5"])
+            .arg(path)
+            .arg("cities")
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let mut ids: Vec<String> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("id (String) = ").map(str::to_owned))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let before = window(&p);
+    assert!(before.contains(&"wulumuqi".to_owned()), "{before:?}");
+    assert!(!before.contains(&"chengdu".to_owned()));
+    // Edits through GDAL, as QGIS makes them: the triggers keep the index right.
+    ogr_sql(
+        &p,
+        "UPDATE cities SET geom = (SELECT geom FROM cities WHERE id = 'wulumuqi') WHERE id = 'chengdu'",
+        false,
+    );
+    ogr_sql(&p, "DELETE FROM cities WHERE id = 'lasa'", false);
+    ogr_sql(
+        &p,
+        "INSERT INTO cities (geom, id) SELECT geom, 'copy_of_urumqi' FROM cities WHERE id = 'wulumuqi'",
+        false,
+    );
+    let mut after = before.clone();
+    after.extend(["chengdu".to_owned(), "copy_of_urumqi".to_owned()]);
+    after.sort();
+    assert_eq!(window(&p), after);
+    let cities = spatial_index_rows(&p)
+        .into_iter()
+        .find(|r| r.0 == "cities")
+        .unwrap();
+    // One update, one delete, one insert: as many features as before, each
+    // with an entry whose box is its envelope (Chengdu's now at Urumqi).
+    assert_eq!(cities.1, idx[2].1);
+    assert_eq!((cities.2, cities.3), (cities.1, 0));
+    // GDAL's own GeoPackage validator, where python3-gdal installed it.
+    if let Some(script) = validate_gpkg_script() {
+        let fresh = d.path().join("fresh.gpkg");
+        ok(&[
+            "export",
+            "--format",
+            "gpkg",
+            "--out",
+            fresh.to_str().unwrap(),
+        ]);
+        let o = Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg(&fresh)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "validate_gpkg.py: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    } else {
+        eprintln!("note: GDAL's validate_gpkg.py (python3-gdal) not found; not run");
+    }
+}
+
+/// Whether Debian's system Python can import PyQGIS.
+fn have_pyqgis() -> bool {
+    let ok = Command::new("/usr/bin/python3")
+        .args(["-c", "import qgis.core"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("PyQGIS is missing in CI: .ci/run must install python3-qgis");
+        }
+        eprintln!(
+            "note: /usr/bin/python3 cannot import qgis.core (python3-qgis); QGIS style check skipped"
+        );
+    }
+    ok
+}
+
+/// Opens the exported layers in a real, headless QGIS with
+/// `tests/qgis/check_styles.py`: styles applied on load (GeoJSON `.qml`
+/// beside the file, GeoPackage `layer_styles`), the intended renderers, the
+/// fields they use, and a rendered PNG of each layer. Set
+/// `AGGLO_QGIS_PNG=DIR` to keep the PNGs.
+#[test]
+fn qgis_applies_every_style_as_intended() {
+    if !have_pyqgis() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let folder = |name: &str, extra: &[&str]| -> String {
+        let dir = d.path().join(name);
+        let mut args = vec!["export", "--qgis", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        ok(&args);
+        dir.to_str().unwrap().to_owned()
+    };
+    let dirs = [
+        folder("geojson", &[]),
+        folder("gpkg", &["--format", "gpkg"]),
+        // closeness: its largest and smallest scores need exact class bounds.
+        folder(
+            "zh",
+            &[
+                "--centrality",
+                "closeness",
+                "--minutes",
+                "45,90,120",
+                "--lang",
+                "zh",
+            ],
+        ),
+    ];
+    let runtime = d.path().join("xdg");
+    std::fs::create_dir(&runtime).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let png = std::env::var_os("AGGLO_QGIS_PNG")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| d.path().join("png"));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/qgis/check_styles.py");
+    let o = Command::new("/usr/bin/python3")
+        .arg(script)
+        .arg("--png")
+        .arg(&png)
+        .args(&dirs)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .output()
+        .expect("python3 runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    eprintln!("{out}");
+    assert!(
+        o.status.success(),
+        "QGIS style check failed:\n{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(out.matches("; style checks passed").count(), 12, "{out}");
+    for dir in ["geojson", "gpkg", "zh"] {
+        for layer in ["cities", "links", "circles", "centrality", "all"] {
+            assert!(
+                png.join(format!("{dir}_{layer}.png")).exists(),
+                "{dir}_{layer}.png"
+            );
+        }
+    }
+}

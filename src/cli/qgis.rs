@@ -42,7 +42,7 @@ pub struct LayerArgs {
     /// Circle budgets in minutes (nested circles, one search per core).
     #[arg(long, value_delimiter = ',', default_value = "30,60,90")]
     pub minutes: Vec<f64>,
-    /// Label language of the city layer's style.
+    /// Label language of the city and centrality layers' styles.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     /// Local speed (km/h) at which minutes left on arrival are spent.
@@ -98,7 +98,12 @@ fn centrality(net: &Network, a: &LayerArgs) -> anyhow::Result<Option<StyledLayer
     }
     let aggs: Vec<&agglo::Agglomeration> = net.agglomerations().iter().collect();
     let rows = centrality_rows(net, &aggs, &a.centrality)?;
-    Ok(Some(centrality_layer(net, &a.centrality, &rows)))
+    Ok(Some(centrality_layer(
+        net,
+        &a.centrality,
+        &rows,
+        a.lang.field(),
+    )))
 }
 
 /// Cities, links, circles of every agglomeration and (when available)

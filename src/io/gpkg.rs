@@ -5,8 +5,11 @@
 //! version 0, little-endian flag, an xy envelope and the SRS id, followed by
 //! little-endian ISO WKB. The file carries the `GPKG` application id and user
 //! version 10300, and the required `gpkg_spatial_ref_sys`, `gpkg_contents` and
-//! `gpkg_geometry_columns` tables. QGIS styles, when given, go into the
-//! `layer_styles` table that QGIS reads as each layer's default style.
+//! `gpkg_geometry_columns` tables. Every geometry column has the standard
+//! RTree spatial index (`gpkg_rtree_index`, see [`super::gpkg_rtree`]), so
+//! QGIS and GDAL fetch the features of a map window without a full scan.
+//! QGIS styles, when given, go into the `layer_styles` table that QGIS reads
+//! as each layer's default style.
 //!
 //! SQLite is compiled into the binary (rusqlite's `bundled` feature), so no
 //! system library is needed. The file is written beside its destination and
@@ -14,9 +17,10 @@
 
 use std::path::Path;
 
-use geo::{Coord, Geometry, LineString, Polygon};
+use geo::{BoundingRect, Coord, Geometry, LineString, Polygon};
 use rusqlite::{Connection, params_from_iter};
 
+use super::gpkg_rtree::create_spatial_index;
 use super::layer::{FieldType, Layer, LayerError, Value, normalise};
 
 /// `PRAGMA application_id` of a GeoPackage: ASCII `GPKG`.
@@ -92,7 +96,6 @@ fn wkb(g: &Geometry<f64>, out: &mut Vec<u8>) {
 
 /// A GeoPackageBinary blob: header with xy envelope, SRS 4326, then WKB.
 pub fn gpkg_geometry_blob(g: &Geometry<f64>) -> Vec<u8> {
-    use geo::BoundingRect;
     let mut out = vec![b'G', b'P', 0, 0b0000_0011];
     out.extend_from_slice(&4326i32.to_le_bytes());
     let r = g.bounding_rect().expect("checked geometries are not empty");
@@ -177,14 +180,19 @@ fn write_all(conn: &Connection, layers: &[(&Layer, Option<&str>)]) -> rusqlite::
             marks.join(", "),
         );
         let mut stmt = conn.prepare(&sql)?;
+        let mut envelopes = Vec::with_capacity(layer.features.len());
         for f in &layer.features {
+            let g = normalise(&f.geometry);
             let mut vals = vec![
-                rusqlite::types::Value::Blob(gpkg_geometry_blob(&normalise(&f.geometry))),
+                rusqlite::types::Value::Blob(gpkg_geometry_blob(&g)),
                 rusqlite::types::Value::Text(f.id.clone()),
             ];
             vals.extend(f.values.iter().map(sql_value));
             stmt.execute(params_from_iter(vals))?;
+            let env = g.bounding_rect().expect("checked geometries are not empty");
+            envelopes.push((conn.last_insert_rowid(), env));
         }
+        create_spatial_index(conn, &layer.name, "geom", "fid", &envelopes)?;
     }
     if layers.iter().any(|(_, s)| s.is_some()) {
         conn.execute_batch(
@@ -320,6 +328,15 @@ mod tests {
             )
             .unwrap();
         assert_eq!(style, "<qgis/>");
+        // One spatial index entry per feature, with its envelope.
+        let idx: Vec<(i64, f64, f64)> = c
+            .prepare("SELECT id, minx, maxy FROM rtree_cities_geom ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(idx, [(1, 104.0, 30.0), (2, 106.0, 29.0)]);
         // A duplicate layer name is refused and nothing is written.
         let q = d.path().join("dup.gpkg");
         assert!(write_gpkg(&q, &[(&l, None), (&l, None)]).is_err());

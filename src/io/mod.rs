@@ -7,6 +7,7 @@ mod csv_out;
 mod fields;
 mod geojson_io;
 mod gpkg;
+mod gpkg_rtree;
 mod input;
 mod layer;
 mod layer_geojson;
@@ -19,6 +20,7 @@ pub use csv_in::{AGGLOMERATION_COLUMNS, CITY_COLUMNS, LINK_COLUMNS, read_csv_net
 pub use csv_out::{agglomerations_csv, cities_csv, links_csv};
 pub use geojson_io::{network_to_geojson, read_geojson_network, round_multipolygon, round6};
 pub use gpkg::{GPKG_APPLICATION_ID, GPKG_USER_VERSION, gpkg_geometry_blob, write_gpkg};
+pub use gpkg_rtree::{RTREE_EXTENSION, rtree_table};
 pub use input::{Input, embedded};
 pub use layer::{FieldType, GeometryType, Layer, LayerError, LayerFeature, Value};
 pub use layer_geojson::{layer_to_geojson, write_layer_geojson};

@@ -203,11 +203,13 @@ pub fn circles_layer(net: &Network, circles: &[CommutingCircle]) -> StyledLayer 
 /// `(agglomeration id, city, score)` row (non-finite scores are left out),
 /// the score in a field named after `measure` (letters, digits and `_`;
 /// other characters become `_`) and its rank within the agglomeration
-/// (1 = highest; equal scores share a rank), graduated by the score.
+/// (1 = highest; equal scores share a rank), graduated by the score and
+/// labelled by `label_field` (`name` or `name_zh`).
 pub fn centrality_layer(
     net: &Network,
     measure: &str,
     rows: &[(String, CityIdx, f64)],
+    label_field: &str,
 ) -> StyledLayer {
     let field: String = measure
         .chars()
@@ -273,7 +275,10 @@ pub fn centrality_layer(
     }
     StyledLayer {
         layer: l,
-        style: Style::Graduated { field },
+        style: Style::Graduated {
+            field,
+            label_field: label_field.to_owned(),
+        },
     }
 }
 
@@ -373,7 +378,7 @@ mod tests {
             cities_layer(&net, "name_zh"),
             links_layer(&net),
             circles_layer(&net, &[]),
-            centrality_layer(&net, "betweenness-norm", &scores),
+            centrality_layer(&net, "betweenness-norm", &scores, "name"),
         ];
         for sl in &layers {
             sl.layer.check().unwrap();

@@ -30,10 +30,12 @@ pub enum Style {
     },
     /// Lines coloured by mode and wide by services per day.
     Links,
-    /// Points graduated by a numeric field in five quantile classes.
+    /// Points graduated by a numeric field in five quantile classes, labelled.
     Graduated {
         /// The numeric field.
         field: String,
+        /// Label field (`name` or `name_zh`).
+        label_field: String,
     },
 }
 
@@ -220,9 +222,17 @@ fn document(body: &str, labels_enabled: bool) -> String {
     )
 }
 
+/// A number for a class label: rounded to 6 decimals.
 fn fmt_num(v: f64) -> String {
     let r = (v * 1e6).round() / 1e6;
     format!("{r}")
+}
+
+/// A class bound: the exact value (shortest text that reads back to the same
+/// `f64`), so the smallest and largest values of the data stay inside the
+/// classes; rounded bounds could leave them out and QGIS would not draw them.
+fn bound(v: f64) -> String {
+    format!("{v}")
 }
 
 /// The `.qml` text of `style` for `layer` (class breaks are taken from the data).
@@ -238,8 +248,8 @@ pub fn qml(style: &Style, layer: &Layer) -> String {
             for (i, b) in budgets.iter().enumerate() {
                 ranges.push_str(&format!(
                     "<range lower=\"{}\" upper=\"{}\" symbol=\"{i}\" label=\"{} min\" render=\"true\"/>",
-                    fmt_num(lower),
-                    fmt_num(*b),
+                    bound(lower),
+                    bound(*b),
                     fmt_num(*b)
                 ));
                 symbols.push_str(&fill(budget_colour(i, n), &i.to_string()));
@@ -296,7 +306,7 @@ pub fn qml(style: &Style, layer: &Layer) -> String {
                 false,
             )
         }
-        Style::Graduated { field } => {
+        Style::Graduated { field, label_field } => {
             let v = numbers(layer, field);
             let mut ranges = String::new();
             let mut symbols = String::new();
@@ -315,8 +325,8 @@ pub fn qml(style: &Style, layer: &Layer) -> String {
             for (k, w) in breaks.windows(2).enumerate() {
                 ranges.push_str(&format!(
                     "<range lower=\"{}\" upper=\"{}\" symbol=\"{k}\" label=\"{} – {}\" render=\"true\"/>",
-                    fmt_num(w[0]),
-                    fmt_num(w[1]),
+                    bound(w[0]),
+                    bound(w[1]),
                     fmt_num(w[0]),
                     fmt_num(w[1])
                 ));
@@ -327,7 +337,7 @@ pub fn qml(style: &Style, layer: &Layer) -> String {
                 &format!(
                     "<renderer-v2 type=\"graduatedSymbol\" attr=\"{}\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><ranges>{ranges}</ranges><symbols>{symbols}</symbols></renderer-v2>\n{}",
                     esc(field),
-                    labels("name", None)
+                    labels(label_field, None)
                 ),
                 true,
             )
@@ -380,10 +390,73 @@ mod tests {
         for (i, v) in [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0].iter().enumerate() {
             l.push(i.to_string(), p.clone(), vec![Value::Real(*v)]);
         }
-        let s = qml(&Style::Graduated { field: "b".into() }, &l);
+        let s = qml(
+            &Style::Graduated {
+                field: "b".into(),
+                label_field: "name".into(),
+            },
+            &l,
+        );
         assert!(!s.contains("lower=\"0\" upper=\"0\""), "{s}");
         assert_eq!(s.matches("<range ").count(), s.matches("<symbol ").count());
         assert!(s.contains("upper=\"1\""));
+    }
+
+    /// Regression: class bounds were rounded to 6 decimals, so a largest
+    /// score of 0.1234564 got an upper bound of 0.123456 and QGIS drew that
+    /// city with no symbol (likewise a smallest value rounded up).
+    #[test]
+    fn class_bounds_hold_the_extreme_values_exactly() {
+        let mut l = Layer::new(
+            "centrality",
+            "",
+            GeometryType::Point,
+            &[("b", FieldType::Real)],
+        );
+        let p = geo::Geometry::Point(geo::Point::new(0.0, 0.0));
+        let v = [0.0123456789, 0.05, 0.07, 0.09, 0.11, 0.1234564];
+        for (i, x) in v.iter().enumerate() {
+            l.push(i.to_string(), p.clone(), vec![Value::Real(*x)]);
+        }
+        let s = qml(
+            &Style::Graduated {
+                field: "b".into(),
+                label_field: "name_zh".into(),
+            },
+            &l,
+        );
+        let bounds = |attr: &str| -> Vec<f64> {
+            s.match_indices(&format!(" {attr}=\""))
+                .map(|(i, m)| {
+                    let rest = &s[i + m.len()..];
+                    rest[..rest.find('"').unwrap()].parse().unwrap()
+                })
+                .collect()
+        };
+        let (lower, upper) = (bounds("lower"), bounds("upper"));
+        assert_eq!(lower.len(), upper.len());
+        assert!(lower[0] <= v[0], "{lower:?}");
+        assert!(*upper.last().unwrap() >= v[5], "{upper:?}");
+        // Labels stay short, and use the chosen label field.
+        assert!(s.contains("label=\"0.012346 – "), "{s}");
+        assert!(s.contains("fieldName=\"name_zh\""));
+        let mut c = Layer::new(
+            "circles",
+            "",
+            GeometryType::Point,
+            &[("minutes", FieldType::Real)],
+        );
+        c.push("a", p, vec![Value::Real(45.0000004)]);
+        let s = qml(
+            &Style::Circles {
+                field: "minutes".into(),
+            },
+            &c,
+        );
+        assert!(
+            s.contains("upper=\"45.0000004\" symbol=\"0\" label=\"45 min\""),
+            "{s}"
+        );
     }
 
     #[test]
