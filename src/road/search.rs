@@ -1,12 +1,10 @@
 //! Dijkstra on a [`WGraph`] with a reusable workspace: bounded searches,
 //! travel-time matrices and closeness from every node.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use rayon::prelude::*;
 
-use crate::algorithms::centrality::WGraph;
+use crate::algorithms::centrality::{RELABEL_MIN, WGraph};
+use crate::algorithms::heap::IndexedHeap;
 
 /// Sources per parallel task (results do not depend on the thread count).
 const CHUNK: usize = 16;
@@ -20,7 +18,7 @@ pub struct SearchSpace {
     done: Vec<bool>,
     settled: Vec<u32>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    heap: IndexedHeap,
 }
 
 /// What one search found: the settled nodes in order of distance.
@@ -52,7 +50,7 @@ impl SearchSpace {
             done: vec![false; n],
             settled: Vec::new(),
             touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            heap: IndexedHeap::new(n),
         }
     }
 
@@ -81,15 +79,11 @@ impl SearchSpace {
             if self.dist[s as usize].is_infinite() {
                 self.touched.push(s);
                 self.dist[s as usize] = 0.0;
-                self.heap.push(Reverse((0, s)));
+                self.heap.push_or_decrease(s, 0.0);
             }
         }
         let mut left = stop_when.map_or(usize::MAX, |x| x.1);
-        while let Some(Reverse((bits, v))) = self.heap.pop() {
-            let d = f64::from_bits(bits);
-            if self.done[v as usize] || d > self.dist[v as usize] {
-                continue;
-            }
+        while let Some((v, d)) = self.heap.pop() {
             if d > budget {
                 break;
             }
@@ -111,7 +105,7 @@ impl SearchSpace {
                         self.touched.push(h);
                     }
                     self.dist[h as usize] = nd;
-                    self.heap.push(Reverse((nd.to_bits(), h)));
+                    self.heap.push_or_decrease(h, nd);
                 }
             }
         }
@@ -152,9 +146,27 @@ pub fn matrix(g: &WGraph, points: &[u32]) -> Vec<Vec<f64>> {
 /// in parallel. Closeness follows with
 /// [`closeness`](crate::algorithms::centrality::closeness).
 ///
+/// Graphs of [`RELABEL_MIN`] nodes or more are searched relabelled in
+/// breadth-first order, for memory locality, as
+/// [`path_centrality`](crate::algorithms::centrality::path_centrality) does.
+///
 /// # Complexity
 /// O(n·(m + n log n)).
 pub fn closeness_all(g: &WGraph) -> Vec<(f64, u32, f64)> {
+    let n = g.node_count();
+    if n < RELABEL_MIN {
+        return closeness_in_order(g);
+    }
+    let order = g.bfs_order();
+    let inner = closeness_in_order(&g.relabelled(&order));
+    let mut out = vec![(0.0, 0, 0.0); n];
+    for (i, x) in inner.into_iter().enumerate() {
+        out[order[i] as usize] = x;
+    }
+    out
+}
+
+fn closeness_in_order(g: &WGraph) -> Vec<(f64, u32, f64)> {
     let n = g.node_count();
     let nodes: Vec<u32> = (0..n as u32).collect();
     nodes
@@ -257,6 +269,20 @@ mod tests {
             assert_eq!(c[s as usize].1 as usize, reached.len());
             let sum: f64 = reached.iter().sum();
             assert!((c[s as usize].0 - sum).abs() <= 1e-12 * sum.max(1.0));
+        }
+    }
+
+    #[test]
+    fn closeness_is_the_same_relabelled() {
+        let n = RELABEL_MIN + 300;
+        let g = random_geometric_points(n, radius_for_degree(n, 4.0), 3).to_wgraph();
+        let a = closeness_all(&g);
+        let b = closeness_in_order(&g);
+        assert!(a.iter().any(|x| x.1 > 100));
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.1, y.1);
+            assert!((x.0 - y.0).abs() <= 1e-9 * x.0.max(1e-12));
+            assert!((x.2 - y.2).abs() <= 1e-9 * x.2.max(1e-12));
         }
     }
 }

@@ -26,7 +26,8 @@ mod graph;
 
 pub use accessibility::{Decay, DecayKind, accessibility};
 pub use brandes::{
-    PathCentrality, PathOptions, TIE_TOLERANCE, closeness, normalise_betweenness, path_centrality,
+    PathCentrality, PathOptions, RELABEL_MIN, TIE_TOLERANCE, closeness, normalise_betweenness,
+    path_centrality,
 };
 pub use door_to_door::door_to_door_betweenness;
 pub use graph::WGraph;
