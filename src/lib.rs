@@ -15,7 +15,8 @@
 //! - [`error`]: every problem in the input is an [`Issue`] naming the file,
 //!   line or feature and field; loading fails with all of them at once.
 //! - [`Table`]: results printed as a text table, CSV or JSON.
-//! - [`render`]: static maps (SVG, PNG) of circles, links and cities.
+//! - [`render`]: static maps (SVG, PNG) of circles, links and cities, and of
+//!   a scenario over its base network.
 //! - [`scenario`]: edits to the network as data (TOML files), their
 //!   comparison with the baseline, and sweeps over candidate new links.
 //! - [`road`]: large generic road networks ([`road::RoadGraph`], read from

@@ -209,3 +209,363 @@ fn centrality_colours_the_members_and_fills_the_legend() {
     let o = run(&["map", "--out", "/tmp/x.svg", "--centrality", "degree"]);
     assert!(!o.status.success() && stderr(&o).contains("--agglomeration"));
 }
+
+/// A shipped scenario file.
+fn scenario(name: &str) -> String {
+    format!("{}/data/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `(status, from, to)` of the links `agglo scenario FILE` lists as changed.
+fn diff_rows(file: &str) -> Vec<(String, String, String)> {
+    ok(&["scenario", file, "--section", "links", "--format", "csv"])
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_owned(), f[1].to_owned(), f[2].to_owned())
+        })
+        .collect()
+}
+
+/// `(from, to)` of the scenario paths with this `data-status`, sorted.
+fn with_status(doc: &roxmltree::Document, status: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = doc
+        .descendants()
+        .filter(|n| n.attribute("data-status") == Some(status))
+        .map(|n| {
+            (
+                n.attribute("data-from").unwrap().to_owned(),
+                n.attribute("data-to").unwrap().to_owned(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Rows of `diff` with this status and an end among the cities drawn, sorted.
+fn expected(
+    diff: &[(String, String, String)],
+    status: &str,
+    drawn: &BTreeSet<String>,
+) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = diff
+        .iter()
+        .filter(|(s, a, b)| s == status && (drawn.contains(a) || drawn.contains(b)))
+        .map(|(_, a, b)| (a.clone(), b.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn drawn_cities(doc: &roxmltree::Document) -> BTreeSet<String> {
+    class_of(doc, "city")
+        .iter()
+        .map(|n| n.attribute("data-id").unwrap().to_owned())
+        .collect()
+}
+
+fn legend_text(doc: &roxmltree::Document) -> String {
+    doc.descendants()
+        .find(|n| n.attribute("id") == Some("legend"))
+        .expect("legend")
+        .descendants()
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+#[test]
+fn scenario_map_highlights_the_added_links_and_draws_circles_before_and_after() {
+    for (agg, file, name) in [
+        (
+            "chengdu-chongqing",
+            "chengdu-chongqing-central-line.toml",
+            "Chengdu–Chongqing central line HSR",
+        ),
+        (
+            "beijing-tianjin-hebei",
+            "beijing-xiongan.toml",
+            "Beijing–Xiong'an intercity",
+        ),
+    ] {
+        let file = scenario(file);
+        let text = svg(&[
+            "--agglomeration",
+            agg,
+            "--minutes",
+            "60,120",
+            "--scenario",
+            &file,
+        ]);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let cities = drawn_cities(&doc);
+        let diff = diff_rows(&file);
+        let want = expected(&diff, "added", &cities);
+        assert!(!want.is_empty(), "{file}: the scenario adds links in view");
+        // Each added link in view once, as a highlighted link of the network.
+        let got = with_status(&doc, "added");
+        assert_eq!(got, want, "{file}");
+        let paths: Vec<_> = class_of(&doc, "added")
+            .into_iter()
+            .filter(|n| n.tag_name().name() == "path")
+            .collect();
+        assert_eq!(paths.len(), want.len());
+        for n in paths {
+            assert!(
+                class_of(&doc, "link").contains(&n),
+                "an added link is a link"
+            );
+            let w: f64 = n.attribute("stroke-width").unwrap().parse().unwrap();
+            assert!(w >= 4.5, "highlighted links are thick: {w}");
+            assert_eq!(n.attribute("stroke"), Some("#e7008a"));
+        }
+        assert!(with_status(&doc, "removed").is_empty(), "{file}");
+        // Circles after (filled, one per core and budget) and before (dashed
+        // outline per budget), for both budgets.
+        let minutes = |class: &str| -> BTreeSet<String> {
+            class_of(&doc, class)
+                .iter()
+                .map(|n| n.attribute("data-minutes").unwrap().to_owned())
+                .collect()
+        };
+        let both: BTreeSet<String> = ["60", "120"].map(String::from).into();
+        assert_eq!(minutes("circle"), both, "{file}");
+        assert_eq!(minutes("circle-before"), both, "{file}");
+        for n in class_of(&doc, "circle-before") {
+            assert!(n.attribute("stroke-dasharray").is_some());
+            assert_eq!(n.attribute("fill"), None, "outline only");
+        }
+        let legend = legend_text(&doc);
+        for entry in [
+            "60 min circle with the scenario",
+            "circle before the scenario",
+            "link added by the scenario",
+        ] {
+            assert!(legend.contains(entry), "{file}: {entry} not in {legend}");
+        }
+        assert!(legend.contains(&format!("({})", want.len())), "{legend}");
+        assert!(!legend.contains("removed"), "{legend}");
+        let title = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some("title"))
+            .and_then(|n| n.text())
+            .unwrap();
+        assert!(title.contains(name), "{title}");
+    }
+}
+
+#[test]
+fn scenario_map_shows_the_added_city_and_its_centrality() {
+    let file = scenario("beijing-xiongan.toml");
+    let text = svg(&[
+        "--agglomeration",
+        "beijing-tianjin-hebei",
+        "--scenario",
+        &file,
+        "--centrality",
+        "degree",
+    ]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let added: Vec<_> = class_of(&doc, "added")
+        .into_iter()
+        .filter(|n| n.tag_name().name() == "circle")
+        .collect();
+    assert_eq!(added.len(), 1);
+    assert_eq!(added[0].attribute("data-id"), Some("xiongan"));
+    // Centrality is that of the scenario network, where Xiong'an is a member.
+    assert_ne!(added[0].attribute("fill"), Some("#cccccc"));
+    let labels: Vec<&str> = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("labels"))
+        .unwrap()
+        .children()
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(labels.contains(&"Xiong'an"), "{labels:?}");
+    assert!(legend_text(&doc).contains("city added by the scenario (1)"));
+}
+
+#[test]
+fn scenario_map_draws_removed_links_as_removed() {
+    for (agg, file) in [
+        ("chengdu-chongqing", "chengdu-chongqing-hsr-removed.toml"),
+        ("pearl-river-delta", "hzmb-removed.toml"),
+    ] {
+        let file = scenario(file);
+        let text = svg(&[
+            "--agglomeration",
+            agg,
+            "--minutes",
+            "60,120",
+            "--scenario",
+            &file,
+        ]);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let want = expected(&diff_rows(&file), "removed", &drawn_cities(&doc));
+        assert!(!want.is_empty());
+        assert_eq!(with_status(&doc, "removed"), want, "{file}");
+        for n in class_of(&doc, "link-removed") {
+            assert!(n.attribute("stroke-dasharray").is_some());
+            assert!(
+                !class_of(&doc, "link").contains(&n),
+                "not a link of the network"
+            );
+        }
+        assert!(with_status(&doc, "added").is_empty());
+        let legend = legend_text(&doc);
+        assert!(
+            legend.contains(&format!("link removed by the scenario ({})", want.len())),
+            "{legend}"
+        );
+    }
+    // Without the Chengdu–Chongqing HSR, Ziyang and Neijiang leave the two-hour
+    // area of the cores: the area lost is drawn and in the legend.
+    let text = svg(&[
+        "--agglomeration",
+        "chengdu-chongqing",
+        "--minutes",
+        "120",
+        "--scenario",
+        &scenario("chengdu-chongqing-hsr-removed.toml"),
+    ]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    assert!(!class_of(&doc, "area-lost").is_empty());
+    assert!(class_of(&doc, "area-gained").is_empty());
+    assert!(legend_text(&doc).contains("area no longer within a circle"));
+}
+
+#[test]
+fn scenario_map_marks_added_changed_and_removed_links_apart() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("mixed.toml");
+    std::fs::write(
+        &file,
+        r#"name = "Mixed edits"
+[[edit]]
+op = "set_link"
+from = "chengdu"
+to = "chongqing"
+line = "Chengdu–Chongqing Intercity (express)"
+minutes = 55
+[[edit]]
+op = "remove_link"
+from = "ziyang"
+to = "neijiang"
+line = "Chengdu–Chongqing HSR"
+[[edit]]
+op = "add_link"
+from = "suining"
+to = "neijiang"
+mode = "hsr"
+minutes = 30
+"#,
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    for lang in ["en", "zh"] {
+        let text = svg(&[
+            "--agglomeration",
+            "chengdu-chongqing",
+            "--scenario",
+            f,
+            "--lang",
+            lang,
+        ]);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let pair = |a: &str, b: &str| vec![(a.to_owned(), b.to_owned())];
+        assert_eq!(with_status(&doc, "changed"), pair("chengdu", "chongqing"));
+        assert_eq!(with_status(&doc, "added"), pair("suining", "neijiang"));
+        assert_eq!(with_status(&doc, "removed"), pair("ziyang", "neijiang"));
+        // Three different strokes.
+        let strokes: BTreeSet<&str> = ["added", "changed", "link-removed"]
+            .iter()
+            .map(|c| class_of(&doc, c)[0].attribute("stroke").unwrap())
+            .collect();
+        assert_eq!(strokes.len(), 3, "{strokes:?}");
+        let legend = legend_text(&doc);
+        let entries: &[&str] = if lang == "en" {
+            &[
+                "link added by the scenario (1)",
+                "link changed by the scenario (1)",
+                "link removed by the scenario (1)",
+                "circle before the scenario",
+            ]
+        } else {
+            &[
+                "情景新增线路 (1)",
+                "情景调整线路 (1)",
+                "情景移除线路 (1)",
+                "情景前的通勤圈",
+            ]
+        };
+        for e in entries {
+            assert!(legend.contains(e), "{e} not in {legend}");
+        }
+        let title = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some("title"))
+            .and_then(|n| n.text())
+            .unwrap();
+        assert_eq!(title, "Mixed edits");
+    }
+    // The same as PNG.
+    let p = d.path().join("m.png");
+    ok(&[
+        "map",
+        "--agglomeration",
+        "chengdu-chongqing",
+        "--scenario",
+        f,
+        "--out",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(&std::fs::read(&p).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+}
+
+#[test]
+fn bad_scenario_fails_with_its_message_and_writes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("bad.toml");
+    std::fs::write(
+        &file,
+        "name = \"bad\"\n[[edit]]\nop = \"add_link\"\nfrom = \"chengdu\"\nto = \"atlantis\"\nmode = \"hsr\"\nminutes = 30\n",
+    )
+    .unwrap();
+    for out in ["m.svg", "m.png"] {
+        let out = d.path().join(out);
+        let o = run(&[
+            "map",
+            "--scenario",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(!o.status.success());
+        let e = stderr(&o);
+        assert!(
+            e.contains("edit 1 (add_link): field `to`: unknown city `atlantis`"),
+            "{e}"
+        );
+        assert!(!e.contains("panicked"), "{e}");
+        assert!(!out.exists(), "no output on error");
+    }
+    let missing = d.path().join("missing.toml");
+    let out = d.path().join("m.svg");
+    let o = run(&[
+        "map",
+        "--scenario",
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("cannot read scenario"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    // No stray temporary file either.
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+}

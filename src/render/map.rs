@@ -9,12 +9,14 @@
 //! restyled: `<g id="circles">` holds one `path.circle` per circle,
 //! `<g id="links">` one `path.link` per link in view, `<g id="cities">` one
 //! `circle.city` per city in view, then `labels`, `legend`, `scale-bar` and
-//! the `title` text.
+//! the `title` text (and `subtitle`, when given). With a scenario, the
+//! groups of [`super::scenario`] are added.
 
 use std::fmt::Write as _;
 
 use super::font;
 use super::projection::Albers;
+use super::scenario::{self as sc, ScenarioOverlay};
 use crate::algorithms::CommutingCircle;
 use crate::io::{budget_colour, mode_colour};
 use crate::model::{CityIdx, Mode};
@@ -34,6 +36,8 @@ pub enum Lang {
 pub struct MapSpec<'a> {
     /// Title at the top.
     pub title: String,
+    /// A smaller line under the title.
+    pub subtitle: Option<String>,
     /// Label language.
     pub lang: Lang,
     /// Width and height in px.
@@ -44,6 +48,9 @@ pub struct MapSpec<'a> {
     pub circles: &'a [CommutingCircle],
     /// A score per city (by index) colouring the cities, with its name.
     pub centrality: Option<(&'a str, &'a [f64])>,
+    /// Draw `net` as a scenario of a base network: base circles dashed,
+    /// links added, changed or removed highlighted.
+    pub scenario: Option<ScenarioOverlay<'a>>,
 }
 
 /// Failure to draw a map.
@@ -63,12 +70,12 @@ pub enum RenderError {
 const GRADED: [&str; 5] = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
 const FONT: &str = "font-family=\"WenQuanYi Micro Hei, sans-serif\"";
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     crate::io::xml_escape(s)
 }
 
 /// Frame: projection, scale (px per km) and offsets.
-struct Frame {
+pub(super) struct Frame {
     proj: Albers,
     k: f64,
     x0: f64,
@@ -76,7 +83,7 @@ struct Frame {
 }
 
 impl Frame {
-    fn px(&self, lon: f64, lat: f64) -> (f64, f64) {
+    pub(super) fn px(&self, lon: f64, lat: f64) -> (f64, f64) {
         let (x, y) = self.proj.forward(lon, lat);
         (self.x0 + self.k * x, self.y0 - self.k * y)
     }
@@ -95,7 +102,7 @@ fn nice_km(max: f64) -> f64 {
     best
 }
 
-fn path_d(ring: &[(f64, f64)]) -> String {
+pub(super) fn path_d(ring: &[(f64, f64)]) -> String {
     let mut d = String::new();
     for (i, (x, y)) in ring.iter().enumerate() {
         let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
@@ -122,7 +129,8 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
         .iter()
         .map(|&c| (net.city(c).lon, net.city(c).lat))
         .collect();
-    for c in spec.circles {
+    let before = spec.scenario.map_or(&[][..], |o| o.before);
+    for c in spec.circles.iter().chain(before) {
         for p in &c.polygon.0 {
             pts.extend(p.exterior().coords().map(|c| (c.x, c.y)));
         }
@@ -144,7 +152,8 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
     }
     let pad = 0.06 * (x_max - x_min).max(y_max - y_min).max(20.0);
     let (x_min, x_max, y_min, y_max) = (x_min - pad, x_max + pad, y_min - pad, y_max + pad);
-    let (top, left, right, bottom) = (56.0, 16.0, 16.0, 16.0);
+    let top = if spec.subtitle.is_some() { 78.0 } else { 56.0 };
+    let (left, right, bottom) = (16.0, 16.0, 16.0);
     let (fw, fh) = (w - left - right, h - top - bottom);
     let k = (fw / (x_max - x_min)).min(fh / (y_max - y_min));
     let fr = Frame {
@@ -188,10 +197,22 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
             c.minutes
         );
     }
+    s.push_str("</g>\n");
+    let mut drawn = Drawn::default();
+    if let Some(o) = &spec.scenario {
+        (drawn.gained, drawn.lost) = sc::circle_changes(&mut s, spec.circles, &fr, o, &budgets);
+        sc::before_circles(&mut s, net, &fr, o, &budgets);
+    }
     s.push_str(
-        "</g>\n<g id=\"links\" clip-path=\"url(#frame)\" fill=\"none\" stroke-linecap=\"round\">\n",
+        "<g id=\"links\" clip-path=\"url(#frame)\" fill=\"none\" stroke-linecap=\"round\">\n",
     );
-    // Links in view (either end city in the frame), drawn road first, HSR last.
+    // Links in view (either end city in the frame), drawn road first, HSR
+    // last; with a scenario, links it changes and then adds go on top.
+    let status = spec
+        .scenario
+        .as_ref()
+        .map(sc::status_by_link)
+        .unwrap_or_default();
     let mut link_ids: Vec<usize> = (0..net.links().len())
         .filter(|&i| {
             let l = &net.links()[i];
@@ -206,8 +227,14 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
         Mode::Rail => 3,
         Mode::Hsr => 4,
     };
-    link_ids.sort_by_key(|&i| (rank(net.links()[i].mode), i));
+    let status_rank = |i: usize| match status.get(&i) {
+        None => 0,
+        Some(&"changed") => 1,
+        Some(_) => 2,
+    };
+    link_ids.sort_by_key(|&i| (status_rank(i), rank(net.links()[i].mode), i));
     let mut modes_seen = std::collections::BTreeSet::new();
+    let mut in_overlay = false;
     for i in link_ids {
         let l = &net.links()[i];
         modes_seen.insert(l.mode);
@@ -219,19 +246,49 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
         let mut d = path_d(&pts);
         d.pop();
         let width = 0.5 + l.services_per_day.unwrap_or(0.0).max(0.0).sqrt() / 7.0;
-        let _ = writeln!(
-            s,
-            "<path class=\"link mode-{m}\" data-id=\"link-{i}\" d=\"{d}\" stroke=\"{c}\" stroke-width=\"{width:.2}\" stroke-opacity=\"0.85\"{dash}/>",
-            m = l.mode.as_str(),
-            c = mode_colour(l.mode.as_str()),
-            dash = if l.mode == Mode::Ferry {
-                " stroke-dasharray=\"4 3\""
-            } else {
-                ""
+        let dash = if l.mode == Mode::Ferry {
+            " stroke-dasharray=\"4 3\""
+        } else {
+            ""
+        };
+        let m = l.mode.as_str();
+        match status.get(&i) {
+            None => {
+                let _ = writeln!(
+                    s,
+                    "<path class=\"link mode-{m}\" data-id=\"link-{i}\" d=\"{d}\" stroke=\"{c}\" stroke-width=\"{width:.2}\" stroke-opacity=\"0.85\"{dash}/>",
+                    c = mode_colour(m),
+                );
             }
-        );
+            Some(&st) => {
+                if !in_overlay {
+                    // Removed links go between the others and the highlights.
+                    s.push_str("</g>\n");
+                    if let Some(o) = &spec.scenario {
+                        drawn.removed = sc::removed_links(&mut s, net, &fr, o, in_view);
+                    }
+                    s.push_str("<g id=\"changed-links\" clip-path=\"url(#frame)\" fill=\"none\" stroke-linecap=\"round\">\n");
+                    in_overlay = true;
+                }
+                if st == "added" {
+                    drawn.added += 1;
+                } else {
+                    drawn.changed += 1;
+                }
+                let (c, w) = sc::highlight(st, width);
+                let _ = writeln!(
+                    s,
+                    "<path class=\"link mode-{m} {st}\" data-id=\"link-{i}\" data-status=\"{st}\" data-from=\"{}\" data-to=\"{}\" d=\"{d}\" stroke=\"{c}\" stroke-width=\"{w:.2}\" stroke-opacity=\"0.95\"{dash}/>",
+                    esc(&net.city(l.from).id),
+                    esc(&net.city(l.to).id),
+                );
+            }
+        }
     }
     s.push_str("</g>\n");
+    if let (Some(o), false) = (&spec.scenario, in_overlay) {
+        drawn.removed = sc::removed_links(&mut s, net, &fr, o, in_view);
+    }
     // Cities in view, largest first so small ones stay visible.
     let mut cities: Vec<CityIdx> = (0..net.cities().len() as CityIdx)
         .filter(|&c| in_view(net.city(c).lon, net.city(c).lat))
@@ -256,6 +313,7 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
             })
             .collect()
     });
+    let added: &[CityIdx] = spec.scenario.map_or(&[], |o| o.added_cities);
     s.push_str("<g id=\"cities\">\n");
     for &c in &cities {
         let city = net.city(c);
@@ -267,19 +325,37 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
             },
             _ => "#333333",
         };
+        let (class, stroke) = if added.contains(&c) {
+            drawn.cities += 1;
+            (
+                "city added",
+                format!("stroke=\"{}\" stroke-width=\"3\"", sc::ADDED),
+            )
+        } else {
+            ("city", "stroke=\"#ffffff\" stroke-width=\"0.8\"".to_owned())
+        };
         let _ = writeln!(
             s,
-            "<circle class=\"city\" data-id=\"{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.2}\" fill=\"{fill}\" fill-opacity=\"0.9\" stroke=\"#ffffff\" stroke-width=\"0.8\"/>",
+            "<circle class=\"{class}\" data-id=\"{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.2}\" fill=\"{fill}\" fill-opacity=\"0.9\" {stroke}/>",
             esc(&city.id),
             radius(city.pop_2020)
         );
     }
     s.push_str("</g>\n<g id=\"labels\" font-size=\"12\" fill=\"#1a1a1a\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
     // Labels for the largest cities first; a label overlapping one already
-    // placed (or a legend-sized corner) is left out.
+    // placed or the legend is left out.
+    let (legend_svg, legend_box) =
+        legend(spec, &budgets, &modes_seen, classes.as_deref(), &drawn, h);
     let label_count = if national { 40 } else { 25 };
-    let mut placed: Vec<[f64; 4]> = Vec::new();
-    for &c in cities.iter().take(label_count) {
+    let mut placed: Vec<[f64; 4]> = vec![legend_box];
+    // Cities the scenario adds are labelled first.
+    let to_label = cities.iter().filter(|c| added.contains(c)).chain(
+        cities
+            .iter()
+            .filter(|c| !added.contains(c))
+            .take(label_count),
+    );
+    for &c in to_label {
         let city = net.city(c);
         let (x, y) = fr.px(city.lon, city.lat);
         let text = match spec.lang {
@@ -308,7 +384,7 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
         );
     }
     s.push_str("</g>\n");
-    legend(&mut s, spec, &budgets, &modes_seen, classes.as_deref(), h);
+    s.push_str(&legend_svg);
     // Scale bar: about a fifth of the frame, at the map centre's scale.
     let km = nice_km(fw / 5.0 / k);
     let len = km * k;
@@ -328,26 +404,54 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
         by - 3.0
     );
     s.push('\n');
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<text id=\"title\" x=\"{left}\" y=\"36\" font-size=\"22\" font-weight=\"bold\" fill=\"#111111\">{}</text>\n</svg>\n",
+        "<text id=\"title\" x=\"{left}\" y=\"36\" font-size=\"22\" font-weight=\"bold\" fill=\"#111111\">{}</text>",
         esc(&spec.title)
     );
+    if let Some(sub) = &spec.subtitle {
+        let _ = writeln!(
+            s,
+            "<text id=\"subtitle\" x=\"{left}\" y=\"62\" font-size=\"15\" fill=\"#444444\">{}</text>",
+            esc(sub)
+        );
+    }
+    s.push_str("</svg>\n");
     Ok(s)
 }
 
+/// Scenario links drawn, by status.
+#[derive(Debug, Default)]
+struct Drawn {
+    added: usize,
+    changed: usize,
+    removed: usize,
+    gained: usize,
+    lost: usize,
+    cities: usize,
+}
+
+/// The legend at the bottom left of a map of height `h`, and its box
+/// (x0, y0, x1, y1) in px.
 fn legend(
-    s: &mut String,
     spec: &MapSpec<'_>,
     budgets: &[f64],
     modes: &std::collections::BTreeSet<Mode>,
     classes: Option<&[f64]>,
+    drawn: &Drawn,
     h: f64,
-) {
+) -> (String, [f64; 4]) {
     let zh = spec.lang == Lang::Zh;
+    let scenario = spec.scenario.is_some();
     let mut rows: Vec<String> = Vec::new();
     let mut y = 0.0;
+    let mut text_w: f64 = 0.0;
     let mut row = |shape: String, text: String, y: &mut f64| {
+        text_w = text_w.max(
+            text.chars()
+                .map(|ch| if (ch as u32) < 0x2E80 { 6.8 } else { 12.0 })
+                .sum(),
+        );
         rows.push(format!(
             "<g class=\"legend-item\" transform=\"translate(10,{:.0})\">{shape}<text x=\"34\" y=\"4\" font-size=\"12\">{}</text></g>",
             *y,
@@ -361,10 +465,26 @@ fn legend(
             format!(
                 "<rect x=\"0\" y=\"-6\" width=\"26\" height=\"12\" fill=\"{col}\" fill-opacity=\"0.35\" stroke=\"{col}\"/>"
             ),
+            match (zh, scenario) {
+                (true, false) => format!("{b}分钟通勤圈"),
+                (true, true) => format!("{b}分钟通勤圈（情景后）"),
+                (false, false) => format!("{b} min commuting circle"),
+                (false, true) => format!("{b} min circle with the scenario"),
+            },
+            &mut y,
+        );
+    }
+    if scenario && !budgets.is_empty() {
+        row(
+            format!(
+                "<rect class=\"legend-before\" x=\"0\" y=\"-6\" width=\"26\" height=\"12\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.3\" stroke-dasharray=\"{}\"/>",
+                sc::BEFORE,
+                sc::BEFORE_DASH
+            ),
             if zh {
-                format!("{b}分钟通勤圈")
+                "情景前的通勤圈（虚线）".into()
             } else {
-                format!("{b} min commuting circle")
+                "circle before the scenario (dashed)".into()
             },
             &mut y,
         );
@@ -388,6 +508,93 @@ fn legend(
                 mode_colour(m.as_str())
             ),
             name.to_owned(),
+            &mut y,
+        );
+    }
+    for (n, class, fill, en, cn) in [
+        (
+            drawn.gained,
+            "gained",
+            sc::GAINED,
+            "area newly within a circle",
+            "情景新增的通勤圈范围",
+        ),
+        (
+            drawn.lost,
+            "lost",
+            sc::LOST,
+            "area no longer within a circle",
+            "情景减少的通勤圈范围",
+        ),
+    ] {
+        if n > 0 {
+            row(
+                format!(
+                    "<rect class=\"legend-{class}\" x=\"0\" y=\"-6\" width=\"26\" height=\"12\" fill=\"{fill}\" fill-opacity=\"0.3\" stroke=\"{fill}\" stroke-width=\"0.8\"/>"
+                ),
+                if zh { cn.into() } else { en.into() },
+                &mut y,
+            );
+        }
+    }
+    for (n, status, colour, dash, en, cn) in [
+        (
+            drawn.added,
+            "added",
+            sc::ADDED,
+            "",
+            "link added by the scenario",
+            "情景新增线路",
+        ),
+        (
+            drawn.changed,
+            "changed",
+            sc::CHANGED,
+            "",
+            "link changed by the scenario",
+            "情景调整线路",
+        ),
+        (
+            drawn.removed,
+            "removed",
+            sc::REMOVED,
+            sc::REMOVED_DASH,
+            "link removed by the scenario",
+            "情景移除线路",
+        ),
+    ] {
+        if n == 0 {
+            continue;
+        }
+        let dash = if dash.is_empty() {
+            String::new()
+        } else {
+            format!(" stroke-dasharray=\"{dash}\"")
+        };
+        row(
+            format!(
+                "<path class=\"legend-{status}\" d=\"M0,0h26\" stroke=\"{colour}\" stroke-width=\"{}\"{dash}/>",
+                if status == "removed" { 3 } else { 5 }
+            ),
+            format!("{} ({n})", if zh { cn } else { en }),
+            &mut y,
+        );
+    }
+    if drawn.cities > 0 {
+        row(
+            format!(
+                "<circle class=\"legend-city-added\" cx=\"13\" cy=\"0\" r=\"5\" fill=\"#333333\" stroke=\"{}\" stroke-width=\"3\"/>",
+                sc::ADDED
+            ),
+            format!(
+                "{} ({})",
+                if zh {
+                    "情景新增城市"
+                } else {
+                    "city added by the scenario"
+                },
+                drawn.cities
+            ),
             &mut y,
         );
     }
@@ -419,11 +626,11 @@ fn legend(
         ),
     }
     let height = y + 12.0;
-    let _ = write!(
-        s,
-        "<g id=\"legend\" transform=\"translate(26,{:.0})\"><rect x=\"0\" y=\"-12\" width=\"270\" height=\"{height:.0}\" fill=\"#ffffff\" fill-opacity=\"0.88\" stroke=\"#bbbbbb\"/>{}</g>",
-        h - 28.0 - height,
+    let width = (34.0 + text_w + 16.0).max(270.0);
+    let y0 = (h - 28.0 - height).round();
+    let s = format!(
+        "<g id=\"legend\" transform=\"translate(26,{y0:.0})\"><rect x=\"0\" y=\"-12\" width=\"{width:.0}\" height=\"{height:.0}\" fill=\"#ffffff\" fill-opacity=\"0.88\" stroke=\"#bbbbbb\"/>{}</g>\n",
         rows.join("")
     );
-    s.push('\n');
+    (s, [26.0, y0 - 12.0, 26.0 + width, y0 - 12.0 + height])
 }

@@ -406,8 +406,13 @@ pub struct LinkDiff {
     pub minutes_before: Option<f64>,
     /// Minutes after (`None` when removed).
     pub minutes_after: Option<f64>,
-    /// Geometry (lon/lat).
+    /// Geometry (lon/lat): the scenario's for added and changed links, the
+    /// base network's for removed ones.
     pub geometry: geo::LineString<f64>,
+    /// Index of the link in the base network (`None` when added).
+    pub index_before: Option<usize>,
+    /// Index of the link in the scenario network (`None` when removed).
+    pub index_after: Option<usize>,
 }
 
 /// The links that differ between `before` and `after`, matched by
@@ -455,6 +460,8 @@ pub fn changed_links(before: &Network, after: &Network) -> Vec<LinkDiff> {
                 minutes_before: x.map(|x| x.1),
                 minutes_after: y.map(|y| y.1),
                 geometry,
+                index_before: x.map(|x| x.0),
+                index_after: y.map(|y| y.0),
             });
         }
     }
@@ -505,6 +512,20 @@ minutes = 20
         let st: Vec<&str> = diff.iter().map(|d| d.status).collect();
         assert_eq!(st.iter().filter(|s| **s == "removed").count(), 1);
         assert_eq!(st.iter().filter(|s| **s == "added").count(), 1);
+        for d in &diff {
+            // The indices point at the link in the network it exists in.
+            let (n, i) = match d.status {
+                "removed" => (&base, d.index_before.unwrap()),
+                _ => (&after, d.index_after.unwrap()),
+            };
+            let l = &n.links()[i];
+            assert_eq!(
+                (n.city(l.from).id.as_str(), n.city(l.to).id.as_str()),
+                (d.from.as_str(), d.to.as_str())
+            );
+            assert_eq!(d.index_before.is_none(), d.status == "added");
+            assert_eq!(d.index_after.is_none(), d.status == "removed");
+        }
         let prd = after.find_agglomeration("pearl-river-delta").unwrap();
         assert!(prd.members.contains(&after.city_by_id("newtown").unwrap()));
 
