@@ -240,7 +240,8 @@ def main():
         graphs.append((f"random geometric {s}", prefix + ".gr"))
     if a.dimacs:
         graphs.append((os.path.basename(a.dimacs), a.dimacs))
-    rows, exact_bc = [], {}
+    rows, exact_bc, timed_out = [], {}, {}
+    LOAD.append(os.getloadavg()[0])
     versions = {}
     for p in PEERS:
         try:
@@ -285,6 +286,12 @@ def main():
                 rows[-2]["agree"] = rows[-1]["agree"]
             for peer in PEERS:
                 threads = 2 if peer in ("networkit", "rustworkx") else 1
+                if (peer, kernel) in timed_out:
+                    rows.append(dict(graph=name, n=n, m=len(edges), kernel=kernel, tool=peer, threads=threads,
+                                     secs=f"not run (timeout at {timed_out[(peer, kernel)]} nodes)", runs=0,
+                                     ratio="-", agree="-"))
+                    flush(a, rows, versions)
+                    continue
                 out = os.path.join(work, f"{peer}-{kernel}-{n}.txt")
                 env = dict(os.environ, RAYON_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
                 cmd = [sys.executable, __file__, "--worker", peer, kernel, gr, out, arg, str(threads)]
@@ -299,6 +306,8 @@ def main():
                         break
                 if times == [None]:
                     continue  # the peer has no such kernel
+                if times == ["timeout"]:
+                    timed_out[(peer, kernel)] = n
                 t = times[0] if not isinstance(times[0], float) else statistics.median(times)
                 if isinstance(t, float):
                     ratio = f"{t / base[threads]:.2f}"
@@ -373,13 +382,26 @@ def write_svg(rows, path):
         f.write("\n".join(svg))
 
 
+LOAD = []  # 1-minute load average when the run started
+
+
+NOTES = "<!-- notes: written by hand below this line; run.py keeps them -->"
+
+
 def write_md(a, rows, versions, done):
     cmd = "python3 benches/peers/run.py " + " ".join(sys.argv[1:])
+    notes = ""
+    if os.path.exists(a.out):
+        old = open(a.out).read()
+        if NOTES in old:
+            notes = old[old.index(NOTES):]
+    load = f"1-minute load average {LOAD[0]:.2f} at the start and {os.getloadavg()[0]:.2f} at the last row" if LOAD else ""
     lines = [
         "# Benchmarks: agglo against NetworkX, igraph, NetworKit and rustworkx", "",
         f"Produced by `{cmd}` on {time.strftime('%Y-%m-%d')}, a machine with {os.cpu_count()} cores "
-        "shared with other jobs (times are medians of up to "
-        f"{a.repeat} runs; runs over 10 s (peers) or 30 s (agglo) are not repeated; expect ±20% noise).",
+        f"({load}; times are medians of up to "
+        f"{a.repeat} runs; runs over 10 s (peers) or 30 s (agglo) are not repeated). A peer that timed out on a "
+        "kernel is not run on the larger graphs.",
         "Peer versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".", "",
         "Graphs: `agglo road generate --nodes N --seed 42` (random geometric, mean degree about 5, "
         "largest component, weights in 0.1 s), read by every tool from the same DIMACS file. "
@@ -402,9 +424,9 @@ def write_md(a, rows, versions, done):
                      f"{r['runs']} | {r['ratio']} | {r['agree']} |")
     if not done:
         lines += ["", "**This run was stopped before it finished: the rows above are all it measured.**"]
-    lines += ["", "![time against graph size per kernel](benchmarks.svg)", ""]
+    lines += ["", "![time against graph size per kernel](benchmarks.svg)", "", notes or NOTES, ""]
     with open(a.out, "w") as f:
-        f.write("\n".join(lines))
+        f.write("\n".join(lines).rstrip("\n") + "\n")
 
 
 if __name__ == "__main__":
