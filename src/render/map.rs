@@ -111,6 +111,19 @@ pub(super) fn path_d(ring: &[(f64, f64)]) -> String {
     d
 }
 
+/// SVG path data of a (multi)polygon in frame pixels: every exterior and
+/// interior ring (drawn with `fill-rule="evenodd"`).
+pub(super) fn multipolygon_d(fr: &Frame, mp: &geo::MultiPolygon<f64>) -> String {
+    let mut d = String::new();
+    for p in &mp.0 {
+        for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+            let ring: Vec<(f64, f64)> = r.coords().map(|q| fr.px(q.x, q.y)).collect();
+            d.push_str(&path_d(&ring));
+        }
+    }
+    d
+}
+
 /// Draws the map (see the module docs).
 pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderError> {
     let (w, h) = spec.size;
@@ -182,13 +195,7 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
     for c in order {
         let i = budgets.iter().position(|b| *b == c.minutes).unwrap_or(0);
         let col = budget_colour(i, budgets.len());
-        let mut d = String::new();
-        for p in &c.polygon.0 {
-            for r in std::iter::once(p.exterior()).chain(p.interiors()) {
-                let ring: Vec<(f64, f64)> = r.coords().map(|q| fr.px(q.x, q.y)).collect();
-                d.push_str(&path_d(&ring));
-            }
-        }
+        let d = multipolygon_d(&fr, &c.polygon);
         let core: Vec<&str> = c.origins.iter().map(|&o| net.city(o).id.as_str()).collect();
         let _ = writeln!(
             s,

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 
 use geo::{Area, BooleanOps, MultiPolygon};
 
-use super::map::{Frame, esc, path_d};
+use super::map::{Frame, esc, multipolygon_d, path_d};
 use crate::algorithms::CommutingCircle;
 use crate::model::CityIdx;
 use crate::network::Network;
@@ -86,13 +86,7 @@ pub(super) fn before_circles(
         if area.0.is_empty() {
             continue;
         }
-        let mut d = String::new();
-        for p in &area.0 {
-            for r in std::iter::once(p.exterior()).chain(p.interiors()) {
-                let ring: Vec<(f64, f64)> = r.coords().map(|q| fr.px(q.x, q.y)).collect();
-                d.push_str(&path_d(&ring));
-            }
-        }
+        let d = multipolygon_d(fr, &area);
         let mut cores: Vec<&str> = o
             .before
             .iter()
@@ -186,13 +180,7 @@ pub(super) fn circle_changes(
             if area.0.is_empty() {
                 continue;
             }
-            let mut d = String::new();
-            for p in &area.0 {
-                for r in std::iter::once(p.exterior()).chain(p.interiors()) {
-                    let ring: Vec<(f64, f64)> = r.coords().map(|q| fr.px(q.x, q.y)).collect();
-                    d.push_str(&path_d(&ring));
-                }
-            }
+            let d = multipolygon_d(fr, &area);
             let _ = writeln!(
                 s,
                 "<path class=\"{class}\" data-minutes=\"{b}\" d=\"{d}\" fill=\"{fill}\" fill-opacity=\"0.3\" fill-rule=\"evenodd\" stroke=\"{fill}\" stroke-width=\"0.8\"/>"
