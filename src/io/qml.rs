@@ -378,8 +378,8 @@ mod tests {
         assert_eq!(s.matches("<symbol ").count(), 3);
     }
 
-    #[test]
-    fn graduated_classes_merge_repeated_breaks() {
+    /// A point layer with one real field `b` holding `scores`.
+    fn scores_layer(scores: &[f64]) -> Layer {
         let mut l = Layer::new(
             "centrality",
             "",
@@ -387,9 +387,15 @@ mod tests {
             &[("b", FieldType::Real)],
         );
         let p = geo::Geometry::Point(geo::Point::new(0.0, 0.0));
-        for (i, v) in [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0].iter().enumerate() {
-            l.push(i.to_string(), p.clone(), vec![Value::Real(*v)]);
+        for (i, x) in scores.iter().enumerate() {
+            l.push(i.to_string(), p.clone(), vec![Value::Real(*x)]);
         }
+        l
+    }
+
+    #[test]
+    fn graduated_classes_merge_repeated_breaks() {
+        let l = scores_layer(&[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0]);
         let s = qml(
             &Style::Graduated {
                 field: "b".into(),
@@ -407,17 +413,8 @@ mod tests {
     /// city with no symbol (likewise a smallest value rounded up).
     #[test]
     fn class_bounds_hold_the_extreme_values_exactly() {
-        let mut l = Layer::new(
-            "centrality",
-            "",
-            GeometryType::Point,
-            &[("b", FieldType::Real)],
-        );
-        let p = geo::Geometry::Point(geo::Point::new(0.0, 0.0));
         let v = [0.0123456789, 0.05, 0.07, 0.09, 0.11, 0.1234564];
-        for (i, x) in v.iter().enumerate() {
-            l.push(i.to_string(), p.clone(), vec![Value::Real(*x)]);
-        }
+        let l = scores_layer(&v);
         let s = qml(
             &Style::Graduated {
                 field: "b".into(),
@@ -446,7 +443,11 @@ mod tests {
             GeometryType::Point,
             &[("minutes", FieldType::Real)],
         );
-        c.push("a", p, vec![Value::Real(45.0000004)]);
+        c.push(
+            "a",
+            geo::Geometry::Point(geo::Point::new(0.0, 0.0)),
+            vec![Value::Real(45.0000004)],
+        );
         let s = qml(
             &Style::Circles {
                 field: "minutes".into(),
