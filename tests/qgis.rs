@@ -591,6 +591,25 @@ fn qgis_applies_every_style_as_intended() {
             ],
         ),
     ];
+    // A scenario's folder: circles before and after, changed links (the
+    // HSR removal's are dashed), accessibility change.
+    let scenario = d.path().join("scenario");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/scenarios/chengdu-chongqing-hsr-removed.toml");
+    ok(&[
+        "scenario",
+        file.to_str().unwrap(),
+        "--section",
+        "links",
+        "--out",
+        scenario.to_str().unwrap(),
+    ]);
+    let dirs = [
+        dirs[0].clone(),
+        dirs[1].clone(),
+        dirs[2].clone(),
+        scenario.to_str().unwrap().to_owned(),
+    ];
     let runtime = d.path().join("xdg");
     std::fs::create_dir(&runtime).unwrap();
     #[cfg(unix)]
@@ -618,7 +637,7 @@ fn qgis_applies_every_style_as_intended() {
         "QGIS style check failed:\n{out}\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(out.matches("; style checks passed").count(), 12, "{out}");
+    assert_eq!(out.matches("; style checks passed").count(), 18, "{out}");
     for dir in ["geojson", "gpkg", "zh"] {
         for layer in ["cities", "links", "circles", "centrality", "all"] {
             assert!(
@@ -626,5 +645,17 @@ fn qgis_applies_every_style_as_intended() {
                 "{dir}_{layer}.png"
             );
         }
+    }
+    for layer in [
+        "circles_before",
+        "circles_after",
+        "scenario_links",
+        "scenario_cities",
+        "all",
+    ] {
+        assert!(
+            png.join(format!("scenario_{layer}.png")).exists(),
+            "scenario_{layer}.png"
+        );
     }
 }

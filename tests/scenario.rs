@@ -170,11 +170,15 @@ fn scenario_writes_qgis_layers() {
     let read = |n: &str| -> Value {
         serde_json::from_str(&std::fs::read_to_string(out.join(n)).unwrap()).unwrap()
     };
-    assert_eq!(
-        read("links.geojson")["features"].as_array().unwrap().len(),
-        2
-    );
-    let cities = read("cities.geojson");
+    let changed = read("scenario_links.geojson");
+    let changed = changed["features"].as_array().unwrap();
+    assert_eq!(changed.len(), 2);
+    for f in changed {
+        assert_eq!(f["properties"]["status"], "removed");
+        assert!(f["properties"]["minutes_after"].is_null());
+        assert!(f["properties"]["minutes_before"].as_f64().unwrap() > 0.0);
+    }
+    let cities = read("scenario_cities.geojson");
     let hk = cities["features"]
         .as_array()
         .unwrap()
@@ -182,14 +186,113 @@ fn scenario_writes_qgis_layers() {
         .find(|f| f["properties"]["id"] == "hong-kong")
         .unwrap();
     assert!(hk["properties"]["access_delta"].as_f64().unwrap() < 0.0);
+    assert!(hk["properties"]["access_change_pct"].as_f64().unwrap() < 0.0);
     let (b, a) = (
         read("circles_before.geojson"),
         read("circles_after.geojson"),
     );
+    let nb = b["features"].as_array().unwrap().len();
+    assert!(nb > 30, "{nb} circles before");
+    assert_eq!(nb, a["features"].as_array().unwrap().len());
+    // The scenario network: two links fewer than the embedded one.
+    let base_links = read_network_links();
     assert_eq!(
-        b["features"].as_array().unwrap().len(),
-        a["features"].as_array().unwrap().len()
+        read("links.geojson")["features"].as_array().unwrap().len() + 2,
+        base_links
     );
+    // Each layer has its style, and the folder its README.
+    for l in [
+        "cities",
+        "links",
+        "circles_before",
+        "circles_after",
+        "scenario_links",
+        "scenario_cities",
+    ] {
+        let q = std::fs::read_to_string(out.join(format!("{l}.qml"))).unwrap();
+        assert!(q.contains("<renderer-v2"), "{l}");
+    }
+    let q = std::fs::read_to_string(out.join("scenario_links.qml")).unwrap();
+    assert!(q.contains("attr=\"status\"") && q.contains("value=\"removed\""));
+    assert!(
+        std::fs::read_to_string(out.join("README.txt"))
+            .unwrap()
+            .contains("\nscenario_cities (")
+    );
+}
+
+/// Links of the embedded network, as `agglo export` writes them.
+fn read_network_links() -> usize {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("net.geojson");
+    ok(&[
+        "export",
+        "--format",
+        "geojson",
+        "--out",
+        p.to_str().unwrap(),
+    ]);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .count()
+}
+
+#[test]
+fn scenario_writes_one_geopackage() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("gpkg");
+    ok(&[
+        "scenario",
+        &scen("beijing-xiongan.toml"),
+        "--out",
+        out.to_str().unwrap(),
+        "--out-format",
+        "gpkg",
+        "--section",
+        "links",
+    ]);
+    let conn = rusqlite::Connection::open(out.join("agglo.gpkg")).unwrap();
+    let mut st = conn
+        .prepare(
+            "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name",
+        )
+        .unwrap();
+    let names: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "circles_after",
+            "circles_before",
+            "cities",
+            "links",
+            "scenario_cities",
+            "scenario_links"
+        ]
+    );
+    let added: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM scenario_links WHERE status = 'added'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(added, 3);
+    let xiongan: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cities WHERE id = 'xiongan'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(xiongan, 1);
 }
 
 #[test]

@@ -4,17 +4,24 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use agglo::algorithms::{CircleOptions, Direction, Engine, TimeModel, circle_polygon};
-use agglo::io::write_atomic;
+use agglo::algorithms::{
+    CircleOptions, CommutingCircle, Direction, Engine, TimeModel, commuting_circles,
+};
+use agglo::io::{
+    QgisFormat, circles_layer, cities_layer, links_layer, renamed, scenario_cities_layer,
+    scenario_links_layer, write_atomic, write_qgis_folder,
+};
 use agglo::scenario::{
     Comparison, EvalOptions, Evaluation, Objective, Scenario, SweepOptions, candidates_within,
     changed_links, compare, evaluate, read_candidates, sweep,
 };
 use agglo::{Cell, Mode, Network, Table};
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Args;
 use geojson::{Feature, FeatureCollection, Geometry};
 
+use super::basic::ExportFormat;
+use super::qgis::Lang;
 use super::{InputArgs, OutFormat, emit};
 
 /// `agglo scenario`.
@@ -31,9 +38,16 @@ pub struct ScenarioArgs {
     /// Cities listed among the largest gains and losses.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
-    /// Folder for GeoJSON layers (links, cities, circles before and after).
+    /// Folder for QGIS layers with styles: the scenario network's cities and
+    /// links, circles before and after, changed links, accessibility change.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Format of the --out layers: geojson (one file a layer) or gpkg (one agglo.gpkg).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Geojson)]
+    pub out_format: ExportFormat,
+    /// Label language of the --out layers' styles.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
     /// Output format (csv needs --section).
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
     pub format: OutFormat,
@@ -294,7 +308,7 @@ pub fn scenario(input: &InputArgs, a: &ScenarioArgs) -> anyhow::Result<ExitCode>
         _ => emit(&chosen[0].1, a.format, None)?,
     }
     if let Some(dir) = &a.out {
-        layers(&net, &after, &cmp, minutes, dir)?;
+        layers(&net, &after, &cmp, minutes, dir, a)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -303,83 +317,62 @@ fn collection(features: Vec<Feature>) -> anyhow::Result<Vec<u8>> {
     Ok((serde_json::to_string(&FeatureCollection::new(features))? + "\n").into_bytes())
 }
 
-fn circles(net: &Network, minutes: f64) -> Vec<Feature> {
+/// Commuting circles of every agglomeration's cores within `minutes`, with
+/// the default time model.
+fn circles(net: &Network, minutes: f64) -> Vec<CommutingCircle> {
     let engine = Engine::new(net, TimeModel::default(), None);
-    let mut ws = engine.workspace();
-    net.core_cities()
-        .into_iter()
-        .map(|c| {
-            engine.search(&mut ws, &[c], Direction::Out, minutes);
-            let reach = engine.reach(&ws);
-            let poly = circle_polygon(net, &reach, net.city(c), minutes, CircleOptions::default());
-            let mut f = Feature::from(Geometry::from(&poly));
-            f.set_property("core", net.city(c).id.clone());
-            f.set_property("cities", reach.times.len());
-            f.set_property(
-                "population",
-                reach
-                    .times
-                    .iter()
-                    .map(|x| net.city(x.0).pop_2020)
-                    .sum::<u64>(),
-            );
-            f
-        })
-        .collect()
+    let aggs: Vec<&agglo::Agglomeration> = net.agglomerations().iter().collect();
+    commuting_circles(
+        net,
+        &engine,
+        Direction::Out,
+        &aggs,
+        &[minutes],
+        false,
+        CircleOptions::default(),
+    )
 }
 
+/// The `--out` folder: styled layers through the shared QGIS writer.
 fn layers(
     base: &Network,
     after: &Network,
     cmp: &Comparison,
     minutes: f64,
     dir: &Path,
+    a: &ScenarioArgs,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let links: Vec<Feature> = changed_links(base, after)
-        .into_iter()
-        .map(|l| {
-            let mut f = Feature::from(Geometry::from(&l.geometry));
-            f.set_property("status", l.status);
-            f.set_property("from", l.from);
-            f.set_property("to", l.to);
-            f.set_property("mode", l.mode.as_str());
-            f.set_property("line", l.line);
-            f.set_property("minutes_before", l.minutes_before);
-            f.set_property("minutes_after", l.minutes_after);
-            f
-        })
+    let format = match a.out_format {
+        ExportFormat::Geojson => QgisFormat::GeoJson,
+        ExportFormat::Gpkg => QgisFormat::GeoPackage,
+        ExportFormat::Csv => bail!("--out-format: layers are geojson or gpkg, not csv"),
+    };
+    let mut rows: Vec<(agglo::model::CityIdx, f64, f64)> = cmp
+        .cities
+        .iter()
+        .filter(|c| (c.after - c.before).abs() >= 0.5)
+        .filter_map(|c| Some((after.city_by_id(&c.city)?, c.before, c.after)))
         .collect();
-    write_atomic(&dir.join("links.geojson"), &collection(links)?)?;
-    let mut cities: Vec<_> = cmp.cities.iter().collect();
-    cities.sort_by(|a, b| a.city.cmp(&b.city));
-    let feats = cities
-        .into_iter()
-        .filter_map(|c| {
-            let city = after.city(after.city_by_id(&c.city)?);
-            let mut f = Feature::from(Geometry::new_point([
-                agglo::io::round6(city.lon),
-                agglo::io::round6(city.lat),
-            ]));
-            f.set_property("id", c.city.clone());
-            f.set_property("name", city.name.clone());
-            f.set_property("pop_2020", city.pop_2020);
-            f.set_property("access_before", c.before.round());
-            f.set_property("access_after", c.after.round());
-            f.set_property("access_delta", (c.after - c.before).round());
-            f.set_property("access_change_pct", (1e4 * c.relative()).round() / 100.0);
-            Some(f)
-        })
-        .collect();
-    write_atomic(&dir.join("cities.geojson"), &collection(feats)?)?;
-    write_atomic(
-        &dir.join("circles_before.geojson"),
-        &collection(circles(base, minutes))?,
-    )?;
-    write_atomic(
-        &dir.join("circles_after.geojson"),
-        &collection(circles(after, minutes))?,
-    )?;
+    rows.sort_by(|x, y| after.city(x.0).id.cmp(&after.city(y.0).id));
+    let label = a.lang.field();
+    let layers = vec![
+        cities_layer(after, label),
+        links_layer(after),
+        renamed(
+            circles_layer(base, &circles(base, minutes)),
+            "circles_before",
+            "Commuting circles of the base network",
+        ),
+        renamed(
+            circles_layer(after, &circles(after, minutes)),
+            "circles_after",
+            "Commuting circles with the scenario",
+        ),
+        scenario_links_layer(&changed_links(base, after)),
+        scenario_cities_layer(after, &rows, label),
+    ];
+    let files = write_qgis_folder(dir, &layers, format)?;
+    eprintln!("wrote {} files to {}", files.len(), dir.display());
     Ok(())
 }
 

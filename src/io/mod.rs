@@ -25,9 +25,9 @@ pub use input::{Input, embedded};
 pub use layer::{FieldType, GeometryType, Layer, LayerError, LayerFeature, Value};
 pub use layer_geojson::{layer_to_geojson, write_layer_geojson};
 pub use qgis::{
-    QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer, links_layer,
-    write_qgis_folder,
+    QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer, links_layer, renamed,
+    scenario_cities_layer, scenario_links_layer, write_qgis_folder,
 };
 pub(crate) use qml::esc as xml_escape;
-pub use qml::{Style, budget_colour, mode_colour, qml};
+pub use qml::{Style, budget_colour, mode_colour, qml, status_colour};
 pub use records::{AggRecord, LinkRecord, NetworkData};

@@ -282,6 +282,112 @@ pub fn centrality_layer(
     }
 }
 
+/// A scenario's changed links as LineStrings named `scenario_links`: status
+/// (`added`, `changed`, `removed`), ends, mode, line and minutes before and
+/// after (null where the link does not exist), categorised by status.
+pub fn scenario_links_layer(diffs: &[crate::scenario::LinkDiff]) -> StyledLayer {
+    let mut l = Layer::new(
+        "scenario_links",
+        "Links the scenario adds, changes or removes (removed ones drawn with the base network's geometry)",
+        GeometryType::LineString,
+        &[
+            ("name", FieldType::Text),
+            ("name_zh", FieldType::Text),
+            ("status", FieldType::Text),
+            ("from", FieldType::Text),
+            ("to", FieldType::Text),
+            ("mode", FieldType::Text),
+            ("line", FieldType::Text),
+            ("minutes_before", FieldType::Real),
+            ("minutes_after", FieldType::Real),
+        ],
+    );
+    for (i, d) in diffs.iter().enumerate() {
+        let label = format!("{} {}–{}", d.status, d.from, d.to);
+        let opt = |v: Option<f64>| v.map_or(Value::Null, Value::from);
+        l.push(
+            format!("{}:{}:{}:{}:{i}", d.status, d.from, d.to, d.mode.as_str()),
+            geo::Geometry::LineString(d.geometry.clone()),
+            vec![
+                label.clone().into(),
+                label.into(),
+                d.status.into(),
+                d.from.as_str().into(),
+                d.to.as_str().into(),
+                d.mode.as_str().into(),
+                d.line.clone().map_or(Value::Null, Value::from),
+                opt(d.minutes_before),
+                opt(d.minutes_after),
+            ],
+        );
+    }
+    StyledLayer {
+        layer: l,
+        style: Style::LinkStatus,
+    }
+}
+
+/// Accessibility before and after a scenario per city, as Points named
+/// `scenario_cities`, graduated by `access_change_pct` and labelled by
+/// `label_field`. Rows: (city in `net`, before, after); the CLI passes the
+/// cities whose accessibility changed.
+pub fn scenario_cities_layer(
+    net: &Network,
+    rows: &[(CityIdx, f64, f64)],
+    label_field: &str,
+) -> StyledLayer {
+    let mut l = Layer::new(
+        "scenario_cities",
+        "Hansen accessibility (population reachable, weighted by travel time) before and after the scenario",
+        GeometryType::Point,
+        &[
+            ("name", FieldType::Text),
+            ("name_zh", FieldType::Text),
+            ("pop_2020", FieldType::Integer),
+            ("access_before", FieldType::Real),
+            ("access_after", FieldType::Real),
+            ("access_delta", FieldType::Real),
+            ("access_change_pct", FieldType::Real),
+        ],
+    );
+    for &(c, before, after) in rows {
+        let city = net.city(c);
+        let pct = if before > 0.0 {
+            (1e4 * (after - before) / before).round() / 100.0
+        } else {
+            0.0
+        };
+        l.push(
+            city.id.clone(),
+            point(net, c),
+            vec![
+                city.name.as_str().into(),
+                city.name_zh.as_str().into(),
+                city.pop_2020.into(),
+                before.round().into(),
+                after.round().into(),
+                (after - before).round().into(),
+                pct.into(),
+            ],
+        );
+    }
+    StyledLayer {
+        layer: l,
+        style: Style::Graduated {
+            field: "access_change_pct".into(),
+            label_field: label_field.to_owned(),
+        },
+    }
+}
+
+/// The same layer under another name (for example circles before and after
+/// a scenario in one folder).
+pub fn renamed(mut sl: StyledLayer, name: &str, description: &str) -> StyledLayer {
+    sl.layer.name = name.to_owned();
+    sl.layer.description = description.to_owned();
+    sl
+}
+
 /// How [`write_qgis_folder`] stores the layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QgisFormat {

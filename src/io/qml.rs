@@ -8,6 +8,7 @@
 //! - [`Style::Cities`]: points sized by `sqrt(population)`, labelled with a
 //!   name field, labels shown for cities of at least one million.
 //! - [`Style::Links`]: lines categorised by `mode`, width by services per day.
+//! - [`Style::LinkStatus`]: a scenario's links categorised by `status`.
 //! - [`Style::Graduated`]: points graduated in five quantile classes of a
 //!   numeric field (centrality measures).
 
@@ -30,6 +31,9 @@ pub enum Style {
     },
     /// Lines coloured by mode and wide by services per day.
     Links,
+    /// A scenario's changed links, categorised by `status` (added, changed,
+    /// removed; removed ones dashed).
+    LinkStatus,
     /// Points graduated by a numeric field in five quantile classes, labelled.
     Graduated {
         /// The numeric field.
@@ -47,6 +51,16 @@ pub fn mode_colour(mode: &str) -> &'static str {
         "expressway" => "#e6850e",
         "road" => "#8c8c8c",
         "ferry" => "#2c7bb6",
+        _ => "#404040",
+    }
+}
+
+/// Colours of a scenario's link changes (hex), shared with the map renderer.
+pub fn status_colour(status: &str) -> &'static str {
+    match status {
+        "added" => "#e7008a",
+        "changed" => "#00a6a6",
+        "removed" => "#6e6e6e",
         _ => "#404040",
     }
 }
@@ -302,6 +316,39 @@ pub fn qml(style: &Style, layer: &Layer) -> String {
             document(
                 &format!(
                     "<renderer-v2 type=\"categorizedSymbol\" attr=\"mode\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><categories>{cats}</categories><symbols>{symbols}</symbols></renderer-v2>"
+                ),
+                false,
+            )
+        }
+        Style::LinkStatus => {
+            let mut cats = String::new();
+            let mut symbols = String::new();
+            for (i, st) in ["added", "changed", "removed"].iter().enumerate() {
+                cats.push_str(&format!(
+                    "<category value=\"{st}\" symbol=\"{i}\" label=\"{st}\" render=\"true\"/>"
+                ));
+                symbols.push_str(&symbol(
+                    "line",
+                    &i.to_string(),
+                    1.0,
+                    "SimpleLine",
+                    &[
+                        ("capstyle", "round".into()),
+                        ("joinstyle", "round".into()),
+                        ("line_color", rgba(status_colour(st), 255)),
+                        (
+                            "line_style",
+                            if *st == "removed" { "dash" } else { "solid" }.into(),
+                        ),
+                        ("line_width", "1.2".into()),
+                        ("line_width_unit", "MM".into()),
+                    ],
+                    &[],
+                ));
+            }
+            document(
+                &format!(
+                    "<renderer-v2 type=\"categorizedSymbol\" attr=\"status\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><categories>{cats}</categories><symbols>{symbols}</symbols></renderer-v2>"
                 ),
                 false,
             )

@@ -195,3 +195,15 @@ pub(super) fn circle_changes(
     s.push_str("</g>\n");
     (gained, lost)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The map and the QGIS style give a change the same colour.
+    #[test]
+    fn link_change_colours_match_the_qgis_style() {
+        use crate::io::status_colour;
+        assert_eq!(super::ADDED, status_colour("added"));
+        assert_eq!(super::CHANGED, status_colour("changed"));
+        assert_eq!(super::REMOVED, status_colour("removed"));
+    }
+}

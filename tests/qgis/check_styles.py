@@ -39,6 +39,7 @@ Exit status 0 when everything holds; otherwise each problem is printed as a
 
 import argparse
 import os
+import sqlite3
 import sys
 import tempfile
 
@@ -69,7 +70,10 @@ from qgis.core import (  # noqa: E402
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
 
-LAYERS = ["cities", "links", "circles", "centrality"]
+LAYERS = ["cities", "links", "circles", "centrality",
+          # `agglo scenario --out` folders
+          "circles_before", "circles_after", "scenario_links", "scenario_cities"]
+REQUIRED = {"cities", "links"}
 FIXED_FIELDS = {"fid", "id", "name", "name_zh", "agglomeration", "pop_2020", "rank"}
 
 failures = []
@@ -244,7 +248,38 @@ def check_centrality(layer, where):
     return {rg.symbol().color().name() for rg in ranges}
 
 
-CHECKS = {"cities": check_cities, "links": check_links, "circles": check_circles, "centrality": check_centrality}
+def check_scenario_links(layer, where):
+    r = layer.renderer()
+    if not check(isinstance(r, QgsCategorizedSymbolRenderer), where, f"renderer is {r.type()}, not categorizedSymbol"):
+        return set()
+    check(r.classAttribute() == "status", where, f"categorised by {r.classAttribute()!r}, not status")
+    cats = {c.value(): c for c in r.categories()}
+    check(set(cats) == {"added", "changed", "removed"}, where, f"categories {sorted(cats)}")
+    statuses = {f["status"] for f in features(layer)}
+    check(statuses <= set(cats), where, f"statuses without a category: {sorted(statuses - set(cats))}")
+    check(len({c.symbol().color().name() for c in cats.values()}) == 3, where, "two statuses share a colour")
+    if "removed" in cats:
+        pen = cats["removed"].symbol().symbolLayer(0).penStyle()
+        check(pen != 1, where, "removed links are not dashed")  # 1 = Qt.SolidLine
+    every_feature_has_a_symbol(layer, where)
+    return {cats[s].symbol().color().name() for s in statuses & set(cats)}
+
+
+def check_scenario_cities(layer, where):
+    r = layer.renderer()
+    if not check(isinstance(r, QgsGraduatedSymbolRenderer), where, f"renderer is {r.type()}, not graduatedSymbol"):
+        return set()
+    check(r.classAttribute() == "access_change_pct", where, f"graduated by {r.classAttribute()!r}")
+    ranges = r.ranges()
+    check(1 <= len(ranges) <= 5, where, f"{len(ranges)} classes")
+    every_feature_has_a_symbol(layer, where)
+    check_labels(layer, where)
+    return set()
+
+
+CHECKS = {"cities": check_cities, "links": check_links, "circles": check_circles, "centrality": check_centrality,
+          "circles_before": check_circles, "circles_after": check_circles,
+          "scenario_links": check_scenario_links, "scenario_cities": check_scenario_cities}
 
 
 def describe(layer):
@@ -299,6 +334,9 @@ def blend(hexc, alpha):
 def open_layer(d, name):
     gpkg = os.path.join(d, "agglo.gpkg")
     if os.path.exists(gpkg):
+        with sqlite3.connect(gpkg) as db:
+            if not db.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?", (name,)).fetchone():
+                return None, None
         return QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr"), "layer_styles table"
     src = os.path.join(d, f"{name}.geojson")
     if not os.path.exists(src):
@@ -312,7 +350,7 @@ def check_folder(d, png):
         where = f"{d}:{name}"
         layer, default_from = open_layer(d, name)
         if layer is None:
-            check(name == "centrality", where, "layer missing")
+            check(name not in REQUIRED, where, "layer missing")
             continue
         if not check(layer.isValid(), where, "QGIS cannot open the layer"):
             continue
@@ -340,7 +378,7 @@ def check_folder(d, png):
             colours = CHECKS[name](fresh, f"{where} ({name}.qml)")
             renderer_attrs_exist(fresh, where)
             print(f"ok   {where}: default style applied={auto_ok}, loadNamedStyle -> {ok} {msg!r}; {describe(fresh)}; {fresh.featureCount()} features; style checks {'passed' if len(failures) == before else 'FAILED'}", flush=True)
-            if name == "circles":
+            if name.startswith("circles"):
                 # Circles nest, so only the largest budget shows alone over
                 # the white background: look for its colour blended at the
                 # symbol's opacity (drawn opaque, it would show unblended).
@@ -358,7 +396,8 @@ def check_folder(d, png):
     if "cities" in labelled and "centrality" in labelled:
         check(labelled["cities"] == labelled["centrality"], d, f"cities labelled by {labelled['cities']}, centrality by {labelled['centrality']} (one --lang)")
     if loaded:
-        order = {n: i for i, n in enumerate(["centrality", "cities", "links", "circles"])}
+        order = {n: i for i, n in enumerate(["centrality", "scenario_cities", "cities", "scenario_links", "links",
+                                             "circles", "circles_after", "circles_before"])}
         loaded.sort(key=lambda l: order[l.name()])
         base = os.path.basename(os.path.normpath(d))
         render(loaded, os.path.join(png, f"{base}_all.png"), f"{d}:all")
