@@ -40,31 +40,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("10k-node random geometric graph");
     group.sample_size(10);
     group.bench_function("exact weighted betweenness", |b| {
-        b.iter(|| {
-            black_box(path_centrality(
-                &g,
-                &PathOptions {
-                    cutoffs: &cuts,
-                    sources: None,
-                    targets: None,
-                    population: None,
-                },
-            ))
-        })
+        b.iter(|| black_box(path_centrality(&g, &PathOptions::all(&cuts))))
     });
     let cuts3 = [f64::INFINITY, 0.05, 0.1];
     group.bench_function("betweenness + closeness, 3 cutoffs in one pass", |b| {
-        b.iter(|| {
-            black_box(path_centrality(
-                &g,
-                &PathOptions {
-                    cutoffs: &cuts3,
-                    sources: None,
-                    targets: None,
-                    population: None,
-                },
-            ))
-        })
+        b.iter(|| black_box(path_centrality(&g, &PathOptions::all(&cuts3))))
     });
     group.finish();
 }

@@ -36,12 +36,7 @@ fn bench(c: &mut Criterion) {
     let pts: Vec<u32> = (0..200).map(|i| (i * n / 200) as u32).collect();
     group.bench_function("200x200 matrix", |b| b.iter(|| black_box(matrix(&g, &pts))));
     let all = [f64::INFINITY];
-    let opt = |cutoffs| PathOptions {
-        cutoffs,
-        sources: None,
-        targets: None,
-        population: None,
-    };
+    let opt = |cutoffs| PathOptions::all(cutoffs);
     group.bench_function("exact betweenness", |b| {
         b.iter(|| black_box(path_centrality(&g, &opt(&all))))
     });

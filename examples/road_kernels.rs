@@ -77,15 +77,7 @@ fn main() {
         }
         "betweenness" => {
             let cuts = [f64::INFINITY];
-            let pc = path_centrality(
-                w,
-                &PathOptions {
-                    cutoffs: &cuts,
-                    sources: None,
-                    targets: None,
-                    population: None,
-                },
-            );
+            let pc = path_centrality(w, &PathOptions::all(&cuts));
             let secs = start.elapsed().as_secs_f64();
             for v in normalise_betweenness(&pc.betweenness[0], n, w.directed) {
                 let _ = writeln!(text, "{v}");
@@ -102,15 +94,7 @@ fn main() {
         }
         "cutoff" => {
             let cuts: Vec<f64> = arg.split(',').map(|x| x.parse().expect("cutoff")).collect();
-            let pc = path_centrality(
-                w,
-                &PathOptions {
-                    cutoffs: &cuts,
-                    sources: None,
-                    targets: None,
-                    population: None,
-                },
-            );
+            let pc = path_centrality(w, &PathOptions::all(&cuts));
             let secs = start.elapsed().as_secs_f64();
             for v in 0..n {
                 let row: Vec<String> = (0..cuts.len())

@@ -551,15 +551,7 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
     } else {
         let mut cuts = vec![f64::INFINITY];
         cuts.extend(a.within.iter().copied());
-        let pc = path_centrality(
-            gr,
-            &PathOptions {
-                cutoffs: &cuts,
-                sources: None,
-                targets: None,
-                population: None,
-            },
-        );
+        let pc = path_centrality(gr, &PathOptions::all(&cuts));
         let bn: Vec<Vec<f64>> = pc
             .betweenness
             .iter()

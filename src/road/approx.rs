@@ -99,15 +99,7 @@ mod tests {
         let exact = approx_betweenness(&g, n, 1, 0.1);
         assert_eq!(exact.epsilon, 0.0);
         let cuts = [f64::INFINITY];
-        let pc = path_centrality(
-            &g,
-            &PathOptions {
-                cutoffs: &cuts,
-                sources: None,
-                targets: None,
-                population: None,
-            },
-        );
+        let pc = path_centrality(&g, &PathOptions::all(&cuts));
         let want = normalise_betweenness(&pc.betweenness[0], n, g.directed);
         for (a, b) in exact.normalised.iter().zip(&want) {
             assert!((a - b).abs() <= 1e-12);

@@ -42,6 +42,18 @@ pub struct PathOptions<'a> {
     pub population: Option<&'a [f64]>,
 }
 
+impl<'a> PathOptions<'a> {
+    /// Every node a source and a target, no populations, for `cutoffs`.
+    pub fn all(cutoffs: &'a [f64]) -> PathOptions<'a> {
+        PathOptions {
+            cutoffs,
+            sources: None,
+            targets: None,
+            population: None,
+        }
+    }
+}
+
 /// Results per cutoff, each a value per node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathCentrality {
@@ -296,6 +308,15 @@ pub const RELABEL_MIN: usize = 2048;
 /// the number of threads).
 pub const WAVE: usize = 16;
 
+/// Adds `part` to `total`, row by row and element by element.
+fn add_rows(total: &mut [Vec<f64>], part: &[Vec<f64>]) {
+    for (t, p) in total.iter_mut().zip(part) {
+        for (x, y) in t.iter_mut().zip(p) {
+            *x += y;
+        }
+    }
+}
+
 fn path_centrality_in_order(g: &WGraph, opt: &PathOptions) -> PathCentrality {
     let n = g.node_count();
     let k = opt.cutoffs.len();
@@ -323,17 +344,9 @@ fn path_centrality_in_order(g: &WGraph, opt: &PathOptions) -> PathCentrality {
             )
             .collect();
         for acc in partial {
-            for (total, part) in bc.iter_mut().zip(&acc.bc) {
-                for (t, p) in total.iter_mut().zip(part) {
-                    *t += p;
-                }
-            }
+            add_rows(&mut bc, &acc.bc);
             if weighted {
-                for (total, part) in pbc.iter_mut().zip(&acc.pbc) {
-                    for (t, p) in total.iter_mut().zip(part) {
-                        *t += p;
-                    }
-                }
+                add_rows(&mut pbc, &acc.pbc);
             }
             for (s, row) in acc.closeness {
                 for (kk, (d, r, h)) in row.into_iter().enumerate() {
@@ -395,15 +408,7 @@ mod tests {
     fn path_of_three() {
         let g = WGraph::from_arcs(3, &[(0, 1, 1.0), (1, 2, 1.0)], true);
         let cuts = [f64::INFINITY];
-        let r = path_centrality(
-            &g,
-            &PathOptions {
-                cutoffs: &cuts,
-                sources: None,
-                targets: None,
-                population: None,
-            },
-        );
+        let r = path_centrality(&g, &PathOptions::all(&cuts));
         assert_eq!(r.betweenness[0], vec![0.0, 1.0, 0.0]);
         assert_eq!(r.harmonic[0], vec![1.5, 2.0, 1.5]);
     }
