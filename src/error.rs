@@ -223,4 +223,36 @@ pub enum WriteError {
         /// What went wrong.
         message: String,
     },
+    /// The destination exists and is neither a regular file, a FIFO nor a
+    /// character device (a folder, a socket, a block device): never replaced.
+    #[error("cannot write {path}: it is a {kind}, not a file")]
+    NotAFile {
+        /// The destination.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
+    /// Symbolic links lead in a loop (or more than 40 deep).
+    #[error("cannot write {path}: too many levels of symbolic links")]
+    SymlinkLoop {
+        /// The destination.
+        path: PathBuf,
+    },
+    /// An output folder's destination exists and is not a folder.
+    #[error("cannot write the folder {path}: it exists and is a {kind}")]
+    NotAFolder {
+        /// The destination.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
+    /// An output folder's destination holds something `agglo` did not write,
+    /// so it is not replaced (the caller may force it).
+    #[error("will not replace the folder {path}: {entry} in it was not written by agglo")]
+    NotOurs {
+        /// The destination folder.
+        path: PathBuf,
+        /// The first entry that is not ours.
+        entry: String,
+    },
 }

@@ -10,11 +10,22 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,
+        // The reader of stdout has gone (`agglo cities | head -1`): stop
+        // quietly, as a tool killed by SIGPIPE would, but with status 0.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("agglo: {}", message(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether the error comes from writing into a pipe whose reader is closed.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The error and its causes joined by ": ", leaving out a cause whose text

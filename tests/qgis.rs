@@ -1,7 +1,10 @@
 //! `export --qgis` and `export --format gpkg`, checked by the real consumer:
-//! GDAL's `ogrinfo` opens every exported layer (skipped with a note where GDAL
-//! is absent; CI installs it). Polygon validity and RFC 7946 details are
-//! checked in Rust on the GeoJSON files.
+//! GDAL's `ogrinfo` opens every exported layer, and a headless QGIS applies
+//! every style. Those tests are `#[ignore]`d, so that `cargo test` counts
+//! them as ignored where GDAL or PyQGIS is missing; `.ci/run` installs both
+//! and runs them with `-- --include-ignored`, and there a missing tool fails
+//! the test. Polygon validity and RFC 7946 details are checked in Rust on
+//! the GeoJSON files, always.
 
 mod common;
 
@@ -14,17 +17,17 @@ use common::*;
 /// China's bounding box (lon 73–136, lat 3–54), with a margin.
 const CHINA: [f64; 4] = [73.0, 3.0, 136.0, 54.0];
 
-fn have_ogrinfo() -> bool {
-    match Command::new("ogrinfo").arg("--version").output() {
-        Ok(o) if o.status.success() => true,
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!("ogrinfo is missing in CI: .ci/run must install gdal-bin");
-            }
-            eprintln!("note: ogrinfo (gdal-bin) not found; GDAL checks skipped");
-            false
-        }
-    }
+/// Fails with the way to get GDAL when `ogrinfo` is missing (the tests
+/// calling this are ignored unless asked for).
+fn require_ogrinfo() {
+    let found = Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "this test needs GDAL's ogrinfo: apt-get install gdal-bin (or run without --include-ignored)"
+    );
 }
 
 #[derive(Debug, Default)]
@@ -227,7 +230,7 @@ fn check_layers(found: &BTreeMap<String, OgrLayer>, names: &[&str]) {
 }
 
 #[test]
-fn qgis_folder_of_geojson_layers_opens_in_gdal() {
+fn qgis_folder_holds_every_layer_style_and_readme() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().join("qgis");
     ok(&["export", "--qgis", dir.to_str().unwrap()]);
@@ -238,9 +241,15 @@ fn qgis_folder_of_geojson_layers_opens_in_gdal() {
     }
     let readme = std::fs::read_to_string(dir.join("README.txt")).unwrap();
     assert!(readme.contains("circles (MULTIPOLYGON"), "{readme}");
-    if !have_ogrinfo() {
-        return;
-    }
+}
+
+#[test]
+#[ignore = "needs ogrinfo (gdal-bin)"]
+fn gdal_opens_every_geojson_layer_of_the_qgis_folder() {
+    require_ogrinfo();
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("qgis");
+    ok(&["export", "--qgis", dir.to_str().unwrap()]);
     for name in ["cities", "links", "circles", "centrality"] {
         let found = ogrinfo(&dir.join(format!("{name}.geojson")));
         assert_eq!(found.len(), 1);
@@ -266,9 +275,23 @@ fn geopackage_holds_every_layer_and_the_styles() {
     let bytes = std::fs::read(&one).unwrap();
     assert!(bytes.starts_with(b"SQLite format 3\0"));
     assert_eq!(&bytes[68..72], b"GPKG");
-    if !have_ogrinfo() {
-        return;
-    }
+}
+
+#[test]
+#[ignore = "needs ogrinfo (gdal-bin)"]
+fn gdal_opens_every_layer_and_style_of_the_geopackages() {
+    require_ogrinfo();
+    let d = tempfile::tempdir().unwrap();
+    let one = d.path().join("agglo.gpkg");
+    ok(&["export", "--format", "gpkg", "--out", one.to_str().unwrap()]);
+    let dir = d.path().join("q");
+    ok(&[
+        "export",
+        "--qgis",
+        dir.to_str().unwrap(),
+        "--format",
+        "gpkg",
+    ]);
     for p in [one, dir.join("agglo.gpkg")] {
         let found = ogrinfo(&p);
         check_layers(&found, &["cities", "links", "circles", "centrality"]);
@@ -444,7 +467,7 @@ fn ogr_sql(path: &Path, sql: &str, read_only: bool) -> String {
 }
 
 #[test]
-fn geopackage_has_a_spatial_index_that_gdal_uses_and_keeps_up_to_date() {
+fn geopackage_has_a_spatial_index_matching_every_geometry() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("agglo.gpkg");
     ok(&["export", "--format", "gpkg", "--out", p.to_str().unwrap()]);
@@ -459,9 +482,16 @@ fn geopackage_has_a_spatial_index_that_gdal_uses_and_keeps_up_to_date() {
             "{t}: index boxes differ from the geometries' envelopes"
         );
     }
-    if !have_ogrinfo() {
-        return;
-    }
+}
+
+#[test]
+#[ignore = "needs ogrinfo (gdal-bin)"]
+fn gdal_uses_the_spatial_index_and_keeps_it_up_to_date() {
+    require_ogrinfo();
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("agglo.gpkg");
+    ok(&["export", "--format", "gpkg", "--out", p.to_str().unwrap()]);
+    let idx = spatial_index_rows(&p);
     let has = ogr_sql(
         &p,
         "SELECT HasSpatialIndex('cities','geom') + HasSpatialIndex('links','geom') + HasSpatialIndex('circles','geom') + HasSpatialIndex('centrality','geom') AS n",
@@ -514,47 +544,47 @@ fn geopackage_has_a_spatial_index_that_gdal_uses_and_keeps_up_to_date() {
     // with an entry whose box is its envelope (Chengdu's now at Urumqi).
     assert_eq!(cities.1, idx[2].1);
     assert_eq!((cities.2, cities.3), (cities.1, 0));
-    // GDAL's own GeoPackage validator, where python3-gdal installed it.
-    if let Some(script) = validate_gpkg_script() {
-        let fresh = d.path().join("fresh.gpkg");
-        ok(&[
-            "export",
-            "--format",
-            "gpkg",
-            "--out",
-            fresh.to_str().unwrap(),
-        ]);
-        let o = Command::new("/usr/bin/python3")
-            .arg(script)
-            .arg(&fresh)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "validate_gpkg.py: {}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-    } else {
-        eprintln!("note: GDAL's validate_gpkg.py (python3-gdal) not found; not run");
-    }
 }
 
-/// Whether Debian's system Python can import PyQGIS.
-fn have_pyqgis() -> bool {
+#[test]
+#[ignore = "needs GDAL's validate_gpkg.py (python3-gdal)"]
+fn gdal_validator_accepts_the_geopackage() {
+    let script = validate_gpkg_script().expect(
+        "this test needs GDAL's validate_gpkg.py: apt-get install python3-gdal (or run without --include-ignored)",
+    );
+    let d = tempfile::tempdir().unwrap();
+    let fresh = d.path().join("fresh.gpkg");
+    ok(&[
+        "export",
+        "--format",
+        "gpkg",
+        "--out",
+        fresh.to_str().unwrap(),
+    ]);
+    let o = Command::new("/usr/bin/python3")
+        .arg(script)
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "validate_gpkg.py: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Fails with the way to get PyQGIS when Debian's system Python cannot
+/// import it (the test calling this is ignored unless asked for).
+fn require_pyqgis() {
     let ok = Command::new("/usr/bin/python3")
         .args(["-c", "import qgis.core"])
         .output()
         .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("PyQGIS is missing in CI: .ci/run must install python3-qgis");
-        }
-        eprintln!(
-            "note: /usr/bin/python3 cannot import qgis.core (python3-qgis); QGIS style check skipped"
-        );
-    }
-    ok
+    assert!(
+        ok,
+        "this test needs PyQGIS: apt-get install python3-qgis (or run without --include-ignored)"
+    );
 }
 
 /// Opens the exported layers in a real, headless QGIS with
@@ -563,10 +593,9 @@ fn have_pyqgis() -> bool {
 /// fields they use, and a rendered PNG of each layer. Set
 /// `AGGLO_QGIS_PNG=DIR` to keep the PNGs.
 #[test]
+#[ignore = "needs PyQGIS (python3-qgis)"]
 fn qgis_applies_every_style_as_intended() {
-    if !have_pyqgis() {
-        return;
-    }
+    require_pyqgis();
     let d = tempfile::tempdir().unwrap();
     let folder = |name: &str, extra: &[&str]| -> String {
         let dir = d.path().join(name);

@@ -83,7 +83,7 @@ fn national_class_counts_follow_the_documented_estimate() {
     let pos = 0.25 * (ratios.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let q1 = ratios[lo] + (ratios[lo + 1] - ratios[lo]) * (pos - lo as f64);
-    let listed = json(&["tiers", "--cities", "--format", "json"]);
+    let listed = json(&["tiers", "--list", "--format", "json"]);
     assert_eq!(rows(&listed).len(), cities.len());
     let mut expected: BTreeMap<&str, usize> = BTreeMap::new();
     for r in rows(&listed) {
@@ -363,7 +363,7 @@ fn delineated_cities_join_their_fastest_core_on_the_shipped_data() {
         .map(|a| s(a, "core").to_owned())
         .collect();
     // Cores are exactly the cities at or above 3 million urban residents.
-    let tiers = json(&["tiers", "--cities", "--format", "json"]);
+    let tiers = json(&["tiers", "--list", "--format", "json"]);
     let big: BTreeSet<String> = rows(&tiers)
         .iter()
         .filter(|r| f(r, "urban_pop") >= 3e6)

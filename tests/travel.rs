@@ -234,7 +234,7 @@ fn matrix_is_square_and_marks_unreachable_pairs() {
         "--data",
         &small(),
         "matrix",
-        "--cities",
+        "--between",
         "alpha,beta,epsilon",
         "--max-minutes",
         "100",

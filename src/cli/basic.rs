@@ -42,6 +42,9 @@ pub struct ExportArgs {
     /// Write every layer (cities, links, circles) styled for QGIS into this folder.
     #[arg(long, value_name = "DIR", conflicts_with = "out")]
     pub qgis: Option<PathBuf>,
+    /// Replace the --qgis folder even if agglo did not write it.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub layers: super::qgis::LayerArgs,
 }
@@ -125,7 +128,7 @@ pub fn info(input: &InputArgs, a: &InfoArgs) -> anyhow::Result<ExitCode> {
     let net = input.load()?;
     let s = summary(&net);
     if a.format == OutFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        outln!("{}", serde_json::to_string_pretty(&s)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = Table::new(&["item", "value"]);
@@ -186,12 +189,12 @@ pub fn validate(input: &InputArgs, _a: &ValidateArgs) -> anyhow::Result<ExitCode
         Err(e) => return Err(e.into()),
     };
     for i in &issues.0 {
-        println!("{i}");
+        outln!("{i}")?;
     }
     let (e, w) = (issues.error_count(), issues.warning_count());
     match summary {
-        Some(s) => println!("ok: {s}; {e} errors, {w} warnings"),
-        None => println!("invalid: {e} errors, {w} warnings"),
+        Some(s) => outln!("ok: {s}; {e} errors, {w} warnings")?,
+        None => outln!("invalid: {e} errors, {w} warnings")?,
     }
     Ok(if e > 0 {
         ExitCode::from(1)
@@ -203,7 +206,9 @@ pub fn validate(input: &InputArgs, _a: &ValidateArgs) -> anyhow::Result<ExitCode
 pub fn export(input: &InputArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     let net = input.load()?;
     let out = match (&a.qgis, &a.out) {
-        (Some(dir), _) => return super::qgis::export_qgis(&net, dir, a.format, &a.layers),
+        (Some(dir), _) => {
+            return super::qgis::export_qgis(&net, dir, a.format, &a.layers, a.force);
+        }
         (None, Some(out)) => out,
         (None, None) => anyhow::bail!("give --out FILE or --qgis DIR"),
     };
@@ -214,9 +219,12 @@ pub fn export(input: &InputArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             let fc = network_to_geojson(&net);
             let mut text = serde_json::to_string(&fc)?;
             text.push('\n');
-            write_atomic(out, text.as_bytes())?;
+            super::write_out(out, text.as_bytes())?;
         }
         ExportFormat::Csv => {
+            if super::is_stdout(out) {
+                anyhow::bail!("--format csv writes a folder of three files: give a folder, not -");
+            }
             std::fs::create_dir_all(out)
                 .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
             write_atomic(&out.join("cities.csv"), cities_csv(&net).as_bytes())?;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use agglo::algorithms::centrality::{
     CentralityOptions, CityCentrality, Decay, Scope, Weight, agglomeration_centrality,
 };
-use agglo::io::{round6, write_atomic};
+use agglo::io::round6;
 use agglo::{Agglomeration, Cell, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -322,8 +322,8 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
         }
     };
     match &a.out {
-        Some(p) => write_atomic(p, text.as_bytes())?,
-        None => print!("{text}"),
+        Some(p) => super::write_out(p, text.as_bytes())?,
+        None => super::print_str(&text)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use agglo::Network;
 use agglo::algorithms::{CircleOptions, CommutingCircle, Engine, commuting_circles};
-use agglo::io::write_atomic;
 use agglo::render::{Lang as MapLang, MapSpec, ScenarioOverlay, render_svg, svg_to_png};
 use agglo::scenario::{Scenario, changed_links};
 use anyhow::{Context, bail};
@@ -164,9 +163,9 @@ pub fn map(input: &InputArgs, a: &MapArgs) -> anyhow::Result<ExitCode> {
     };
     let svg = render_svg(net, &spec)?;
     if png {
-        write_atomic(&a.out, &svg_to_png(&svg, 1.0)?)?;
+        super::write_out(&a.out, &svg_to_png(&svg, 1.0)?)?;
     } else {
-        write_atomic(&a.out, svg.as_bytes())?;
+        super::write_out(&a.out, svg.as_bytes())?;
     }
     eprintln!(
         "wrote {} ({} circles, {} cities, {} links drawn)",

@@ -1,5 +1,15 @@
 //! Command-line arguments and one module per subcommand.
 
+/// `println!` through [`print_str`]: a closed stdout is an error, not a panic.
+macro_rules! outln {
+    () => {
+        $crate::cli::print_str("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::print_str(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod basic;
 mod centrality;
 mod map;
@@ -9,7 +19,8 @@ mod scenario;
 mod structure;
 mod travel;
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use agglo::io::Input;
@@ -30,24 +41,25 @@ pub struct Cli {
 
 /// Where the network comes from (default: the embedded national dataset).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Input options")]
 pub struct InputArgs {
     /// Folder with cities.csv, links.csv and optionally agglomerations.csv.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// cities.csv (with --links, optionally --agglomerations).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE")]
     pub cities: Option<PathBuf>,
     /// links.csv.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE")]
     pub links: Option<PathBuf>,
     /// agglomerations.csv.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE")]
     pub agglomerations: Option<PathBuf>,
     /// One GeoJSON FeatureCollection (cities as Points, links as LineStrings).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE")]
     pub network: Option<PathBuf>,
     /// Do not print warnings about the input.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub quiet: bool,
 }
 
@@ -128,7 +140,10 @@ impl InputArgs {
             Input::GeoJson(n.clone())
         } else if csv_given {
             let (Some(c), Some(l)) = (&self.cities, &self.links) else {
-                bail!("--cities and --links go together (--agglomerations is optional)");
+                bail!(
+                    "--cities and --links go together (--agglomerations is optional); \
+                     `tiers` lists cities with --list and `matrix` takes --between a,b,c"
+                );
             };
             Input::Files {
                 cities: c.clone(),
@@ -138,6 +153,16 @@ impl InputArgs {
         } else {
             Input::Embedded
         })
+    }
+
+    /// Whether any of --data, --cities, --links, --agglomerations, --network
+    /// was given.
+    pub fn any_source(&self) -> bool {
+        self.data.is_some()
+            || self.cities.is_some()
+            || self.links.is_some()
+            || self.agglomerations.is_some()
+            || self.network.is_some()
     }
 
     /// Loads the network, printing warnings to stderr unless `--quiet`.
@@ -170,20 +195,82 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scenario(a) => scenario::scenario(&cli.input, a),
         Command::Scenarios(a) => scenario::scenarios(&cli.input, a),
         Command::Sweep(a) => scenario::sweep_cmd(&cli.input, a),
-        Command::Road(a) => road::run(a),
+        Command::Road(a) => {
+            if cli.input.any_source() {
+                bail!(
+                    "`agglo road` reads its network from --graph; \
+                     --data, --cities, --links, --agglomerations and --network are for the city network"
+                );
+            }
+            road::run(a)
+        }
     }
 }
 
-/// Prints a table, or writes it atomically to `out`.
-pub fn emit(
-    table: &agglo::Table,
-    format: OutFormat,
-    out: Option<&std::path::Path>,
-) -> anyhow::Result<()> {
+/// Writes `bytes` to stdout through one locked handle, then flushes. Every
+/// stdout write of the binary goes through here: a reader that closed the
+/// pipe comes back as an error holding [`std::io::ErrorKind::BrokenPipe`],
+/// which `main` turns into a quiet exit.
+pub fn print_bytes(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut h = std::io::stdout().lock();
+    h.write_all(bytes)
+        .and_then(|()| h.flush())
+        .context("cannot write to stdout")
+}
+
+/// [`print_bytes`] of a text.
+pub fn print_str(text: &str) -> anyhow::Result<()> {
+    print_bytes(text.as_bytes())
+}
+
+/// Writes one output file: `-` is stdout, any other path goes through
+/// [`agglo::io::write_atomic`] (atomic for regular files, straight for FIFOs
+/// and character devices).
+pub fn write_out(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if is_stdout(path) {
+        print_bytes(bytes)
+    } else {
+        Ok(agglo::io::write_atomic(path, bytes)?)
+    }
+}
+
+/// Whether an output path is `-`, meaning stdout.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes a QGIS folder through [`agglo::io::write_qgis_folder`]: replaced
+/// as a whole, and only if agglo wrote it unless `force`.
+pub fn write_folder(
+    dir: &Path,
+    layers: &[agglo::io::StyledLayer],
+    format: agglo::io::QgisFormat,
+    force: bool,
+) -> anyhow::Result<Vec<PathBuf>> {
+    use agglo::error::WriteError;
+    use agglo::io::{LayerError, Replace};
+    if is_stdout(dir) {
+        bail!("a QGIS folder holds several files: give a folder, not -");
+    }
+    let replace = if force {
+        Replace::Always
+    } else {
+        Replace::IfOurs
+    };
+    agglo::io::write_qgis_folder(dir, layers, format, replace).map_err(|e| match e {
+        LayerError::Write(w @ WriteError::NotOurs { .. }) => {
+            anyhow::anyhow!("{w}; give --force to replace it")
+        }
+        e => e.into(),
+    })
+}
+
+/// Prints a table, or writes it to `out` (see [`write_out`]).
+pub fn emit(table: &agglo::Table, format: OutFormat, out: Option<&Path>) -> anyhow::Result<()> {
     let text = table.render(format.into());
     match out {
-        Some(p) => agglo::io::write_atomic(p, text.as_bytes())?,
-        None => print!("{text}"),
+        Some(p) => write_out(p, text.as_bytes())?,
+        None => print_str(&text)?,
     }
     Ok(())
 }

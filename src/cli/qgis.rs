@@ -8,8 +8,8 @@ use agglo::Network;
 use agglo::algorithms::centrality::{CentralityOptions, agglomeration_centrality};
 use agglo::algorithms::{CircleOptions, Engine, commuting_circles};
 use agglo::io::{
-    Layer, QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer, links_layer,
-    write_gpkg, write_qgis_folder,
+    Layer, QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer, gpkg_bytes,
+    links_layer, write_gpkg,
 };
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -152,6 +152,7 @@ pub fn export_qgis(
     dir: &Path,
     format: ExportFormat,
     a: &LayerArgs,
+    force: bool,
 ) -> anyhow::Result<ExitCode> {
     let f = match format {
         ExportFormat::Geojson => QgisFormat::GeoJson,
@@ -159,7 +160,7 @@ pub fn export_qgis(
         ExportFormat::Csv => bail!("--qgis writes geojson or gpkg layers, not csv"),
     };
     let layers = default_layers(net, a)?;
-    let files = write_qgis_folder(dir, &layers, f)?;
+    let files = super::write_folder(dir, &layers, f, force)?;
     eprintln!("wrote {} files to {}:", files.len(), dir.display());
     summary(&layers);
     Ok(ExitCode::SUCCESS)
@@ -173,7 +174,11 @@ pub fn export_gpkg(net: &Network, out: &Path, a: &LayerArgs) -> anyhow::Result<(
         .zip(&styles)
         .map(|(l, s)| (&l.layer, Some(s.as_str())))
         .collect();
-    write_gpkg(out, &pairs)?;
+    if super::is_stdout(out) {
+        super::print_bytes(&gpkg_bytes(&pairs)?)?;
+    } else {
+        write_gpkg(out, &pairs)?;
+    }
     summary(&layers);
     Ok(())
 }

@@ -10,10 +10,11 @@ use agglo::algorithms::centrality::{
     PathOptions, closeness, normalise_betweenness, path_centrality,
 };
 use agglo::generate::{radius_for_degree, random_geometric_points};
-use agglo::io::write_atomic;
+use agglo::io::write_file_set;
 use agglo::road::{
-    DimacsOptions, GeoJsonOptions, NodeIndex, RoadGraph, SearchSpace, approx_betweenness, matrix,
-    read_csv_edges, read_dimacs, read_geojson_roads, road_circle, write_dimacs,
+    DimacsOptions, GeoJsonOptions, NodeIndex, RoadGraph, SearchSpace, SnapError,
+    approx_betweenness, matrix, pair_stamp, read_csv_edges, read_dimacs, read_geojson_roads,
+    road_circle, write_dimacs,
 };
 use agglo::{Cell, Table};
 use anyhow::{Context, bail};
@@ -183,6 +184,24 @@ pub struct GenerateArgs {
     pub out: PathBuf,
 }
 
+/// How far a point may lie from the network.
+#[derive(Debug, Args)]
+pub struct SnapArgs {
+    /// Refuse a point whose nearest node is farther than this (km; `inf`: no limit).
+    #[arg(long, default_value_t = 5.0)]
+    pub max_snap_km: f64,
+}
+
+impl SnapArgs {
+    fn check(&self) -> anyhow::Result<f64> {
+        let v = self.max_snap_km;
+        if v.is_nan() || v < 0.0 {
+            bail!("--max-snap-km must be a non-negative number of km, got {v}");
+        }
+        Ok(v)
+    }
+}
+
 /// A point given on the command line.
 #[derive(Debug, Args)]
 pub struct FromArgs {
@@ -200,6 +219,8 @@ pub struct ReachArgs {
     pub graph: GraphArgs,
     #[command(flatten)]
     pub from: FromArgs,
+    #[command(flatten)]
+    pub snap: SnapArgs,
     /// Budget(s) in minutes, comma-separated: nested results from one search.
     #[arg(long, value_delimiter = ',', default_value = "60")]
     pub minutes: Vec<f64>,
@@ -223,6 +244,8 @@ pub struct MatrixArgs {
     /// Points CSV (id,lon,lat), snapped to their nearest nodes.
     #[arg(long)]
     pub points: PathBuf,
+    #[command(flatten)]
+    pub snap: SnapArgs,
     /// `table`/`csv`: a square matrix; `json`: `ids`, `minutes`, `snap_km`.
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
     pub format: OutFormat,
@@ -332,25 +355,35 @@ fn generate(a: &GenerateArgs) -> anyhow::Result<ExitCode> {
     );
     let (gr, co) = write_dimacs(&g, opt, &comment);
     let path = |ext: &str| PathBuf::from(format!("{}.{ext}", a.out.display()));
-    write_atomic(&path("gr"), gr.as_bytes())?;
-    write_atomic(&path("co"), co.as_bytes())?;
-    println!(
+    // Both complete before either is in place; the shared stamp lets a
+    // reader refuse a .gr beside a .co of another run.
+    let stamp = pair_stamp(&gr, &co);
+    write_file_set(&[
+        (&path("co"), &[stamp.as_bytes(), co.as_bytes()]),
+        (&path("gr"), &[stamp.as_bytes(), gr.as_bytes()]),
+    ])?;
+    outln!(
         "wrote {} and {}: {} nodes, {} edges (largest component of {} points)",
         path("gr").display(),
         path("co").display(),
         g.node_count(),
         g.arc_count() / 2,
         a.nodes
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn snap(g: &RoadGraph, idx: &NodeIndex, lon: f64, lat: f64) -> anyhow::Result<(u32, f64)> {
-    if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
-        bail!("({lon}, {lat}) is not a lon/lat point");
-    }
-    idx.nearest(g, lon, lat)
-        .context("no node of the network has coordinates (give the .co file)")
+fn snap(
+    g: &RoadGraph,
+    idx: &NodeIndex,
+    lon: f64,
+    lat: f64,
+    max_km: f64,
+) -> anyhow::Result<(u32, f64)> {
+    idx.snap(g, lon, lat, max_km).map_err(|e| match e {
+        SnapError::TooFar { .. } => anyhow::anyhow!("{e} (--max-snap-km)"),
+        e => e.into(),
+    })
 }
 
 fn reach(a: &ReachArgs) -> anyhow::Result<ExitCode> {
@@ -367,9 +400,10 @@ fn reach(a: &ReachArgs) -> anyhow::Result<ExitCode> {
     {
         bail!("--local-speed must be non-negative and --cell-km positive");
     }
+    let max_snap = a.snap.check()?;
     let (g, _) = a.graph.load()?;
     let idx = NodeIndex::new(&g);
-    let (node, snap_km) = snap(&g, &idx, a.from.from_lon, a.from.from_lat)?;
+    let (node, snap_km) = snap(&g, &idx, a.from.from_lon, a.from.from_lat, max_snap)?;
     let max = *b.last().expect("non-empty");
     let mut ws = SearchSpace::new(g.node_count());
     let d = ws.search(g.graph(), &[node], max, None);
@@ -400,7 +434,7 @@ fn reach(a: &ReachArgs) -> anyhow::Result<ExitCode> {
             features,
             foreign_members: None,
         };
-        write_atomic(out, fc.to_string().as_bytes())?;
+        super::write_out(out, fc.to_string().as_bytes())?;
     }
     match a.format {
         OutFormat::Json => {
@@ -408,17 +442,17 @@ fn reach(a: &ReachArgs) -> anyhow::Result<ExitCode> {
                 "node": g.label(node), "snap_km": snap_km,
                 "circles": t.rows.iter().map(|r| t.row_json(r)).collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            outln!("{}", serde_json::to_string_pretty(&v)?)?;
         }
         f => {
             if f == OutFormat::Table {
-                println!(
+                outln!(
                     "origin snapped to node {} at {:.6},{:.6} ({:.3} km away)",
                     g.label(node),
                     centre.0,
                     centre.1,
                     snap_km
-                );
+                )?;
             }
             emit(&t, f, None)?;
         }
@@ -457,13 +491,14 @@ fn read_points(path: &Path) -> anyhow::Result<Vec<(String, f64, f64)>> {
 }
 
 fn matrix_cmd(a: &MatrixArgs) -> anyhow::Result<ExitCode> {
+    let max_snap = a.snap.check()?;
     let pts = read_points(&a.points)?;
     let (g, _) = a.graph.load()?;
     let idx = NodeIndex::new(&g);
     let mut nodes = Vec::new();
     let mut snaps = Vec::new();
     for (id, x, y) in &pts {
-        let (v, km) = snap(&g, &idx, *x, *y).with_context(|| format!("point {id}"))?;
+        let (v, km) = snap(&g, &idx, *x, *y, max_snap).with_context(|| format!("point {id}"))?;
         nodes.push(v);
         snaps.push(km);
     }
@@ -500,8 +535,8 @@ fn matrix_cmd(a: &MatrixArgs) -> anyhow::Result<ExitCode> {
         t.render(a.format.into())
     };
     match &a.out {
-        Some(p) => write_atomic(p, text.as_bytes())?,
-        None => print!("{text}"),
+        Some(p) => super::write_out(p, text.as_bytes())?,
+        None => super::print_str(&text)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,7 @@ use agglo::algorithms::{
 };
 use agglo::io::{
     QgisFormat, circles_layer, cities_layer, links_layer, renamed, scenario_cities_layer,
-    scenario_links_layer, write_atomic, write_qgis_folder,
+    scenario_links_layer,
 };
 use agglo::scenario::{
     Comparison, EvalOptions, Evaluation, Objective, Scenario, SweepOptions, candidates_within,
@@ -45,6 +45,9 @@ pub struct ScenarioArgs {
     /// Format of the --out layers: geojson (one file a layer) or gpkg (one agglo.gpkg).
     #[arg(long, value_enum, default_value_t = ExportFormat::Geojson)]
     pub out_format: ExportFormat,
+    /// Replace the --out folder even if agglo did not write it.
+    #[arg(long)]
+    pub force: bool,
     /// Label language of the --out layers' styles.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
@@ -289,19 +292,19 @@ pub fn scenario(input: &InputArgs, a: &ScenarioArgs) -> anyhow::Result<ExitCode>
                 let v: serde_json::Value = serde_json::from_str(&t.render(agglo::Format::Json))?;
                 obj.insert((*n).into(), v);
             }
-            println!("{}", serde_json::Value::Object(obj));
+            outln!("{}", serde_json::Value::Object(obj))?;
         }
         (OutFormat::Csv, n) if n > 1 => bail!("--format csv needs --section"),
         (OutFormat::Table, n) if n > 1 => {
-            println!(
+            outln!(
                 "scenario: {} ({minutes} min budget, evaluated in {ms:.0} ms)",
                 s.name
-            );
+            )?;
             if !s.description.is_empty() {
-                println!("{}", s.description.trim());
+                outln!("{}", s.description.trim())?;
             }
             for (n, t) in &chosen {
-                println!("\n## {n}");
+                outln!("\n## {n}")?;
                 emit(t, a.format, None)?;
             }
         }
@@ -371,7 +374,7 @@ fn layers(
         scenario_links_layer(&changed_links(base, after)),
         scenario_cities_layer(after, &rows, label),
     ];
-    let files = write_qgis_folder(dir, &layers, format)?;
+    let files = super::write_folder(dir, &layers, format, a.force)?;
     eprintln!("wrote {} files to {}", files.len(), dir.display());
     Ok(())
 }
@@ -519,7 +522,7 @@ pub fn sweep_cmd(input: &InputArgs, a: &SweepArgs) -> anyhow::Result<ExitCode> {
     }
     emit(&t, a.format, None)?;
     if let Some(p) = &a.out {
-        write_atomic(p, &collection(feats)?)?;
+        super::write_out(p, &collection(feats)?)?;
     }
     eprintln!(
         "{} candidates evaluated in {:.2} s ({:.0} candidates/s, {} threads)",

@@ -8,7 +8,7 @@ use agglo::algorithms::{
     AgglomerationGrowth, CircleOptions, ClusterStructure, DelineateOptions, Engine, Measure, Pair,
     SizeClass, Tiers, delineate, growth,
 };
-use agglo::io::{round_multipolygon, round6, write_atomic};
+use agglo::io::{round_multipolygon, round6};
 use agglo::{Agglomeration, Cell, CityIdx, Network, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -24,7 +24,7 @@ pub struct TiersArgs {
     pub agglomeration: Option<String>,
     /// List every city with its class instead of the counts.
     #[arg(long)]
-    pub cities: bool,
+    pub list: bool,
     /// Write the cities (of the agglomeration, or all) as GeoJSON points with their class.
     #[arg(long)]
     pub geojson: Option<PathBuf>,
@@ -147,7 +147,7 @@ fn point(net: &Network, c: CityIdx) -> Feature {
 
 fn write_features(p: &Path, features: Vec<Feature>) -> anyhow::Result<()> {
     let text = serde_json::to_string(&FeatureCollection::new(features))? + "\n";
-    write_atomic(p, text.as_bytes())?;
+    super::write_out(p, text.as_bytes())?;
     Ok(())
 }
 
@@ -204,7 +204,7 @@ pub fn tiers(input: &InputArgs, a: &TiersArgs) -> anyhow::Result<ExitCode> {
             .collect();
         write_features(p, feats)?;
     }
-    if a.cities {
+    if a.list {
         let mut rows: Vec<CityIdx> = scope.clone();
         rows.sort_by(|x, y| {
             tiers
@@ -270,7 +270,7 @@ pub fn tiers(input: &InputArgs, a: &TiersArgs) -> anyhow::Result<ExitCode> {
         emit(&t, a.format, None)?;
     }
     if a.format == OutFormat::Table {
-        println!("{}", estimate_note(&tiers));
+        outln!("{}", estimate_note(&tiers))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -405,11 +405,11 @@ pub fn structure(input: &InputArgs, a: &StructureArgs) -> anyhow::Result<ExitCod
     }
     emit(&t, a.format, None)?;
     if a.format == OutFormat::Table {
-        println!(
+        outln!(
             "measure: {} population; classes: counts megacity-super-large-large-I-large-II-medium-small-I-small-II",
             m.as_str()
-        );
-        println!("{}", estimate_note(&tiers));
+        )?;
+        outln!("{}", estimate_note(&tiers))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -502,10 +502,10 @@ pub fn growth_cmd(input: &InputArgs, a: &GrowthArgs) -> anyhow::Result<ExitCode>
     }
     emit(&t, a.format, None)?;
     if a.format == OutFormat::Table {
-        println!(
+        outln!(
             "growth 2010-2020 in %; ring = non-core members within {} min of the core; spread: ring grew faster than the members outside it, backwash: slower",
             a.minutes
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -636,17 +636,17 @@ pub fn delineate_cmd(input: &InputArgs, a: &DelineateArgs) -> anyhow::Result<Exi
     match (a.view, a.format) {
         (None, OutFormat::Table) => {
             emit(&areas, a.format, None)?;
-            println!();
+            outln!()?;
             emit(&official, a.format, None)?;
             let contested = d.assignments.iter().filter(|s| s.runner_up.is_some());
             let ties = d.assignments.iter().filter(|s| s.tie).count();
-            println!(
+            outln!(
                 "{} areas within {} min; {} cities contested (reached by two or more cores), {} ties; outside a>b: member a joined core b",
                 d.areas.len(),
                 a.minutes,
                 contested.count(),
                 ties
-            );
+            )?;
         }
         (None | Some(DelineateView::Areas), f) => emit(&areas, f, None)?,
         (Some(DelineateView::Official), f) => emit(&official, f, None)?,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use agglo::algorithms::{
     CircleOptions, Direction, Engine, TimeModel, Workspace, commuting_circles,
 };
-use agglo::io::{round_multipolygon, round6, write_atomic};
+use agglo::io::{round_multipolygon, round6};
 use agglo::{Cell, CityIdx, Mode, Network, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -128,11 +128,11 @@ pub struct ReachArgs {
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
     /// The members of this agglomeration.
-    #[arg(long, conflicts_with = "cities")]
+    #[arg(long, conflicts_with = "between")]
     pub agglomeration: Option<String>,
     /// These cities, comma-separated.
-    #[arg(long = "cities")]
-    pub cities: Option<String>,
+    #[arg(long)]
+    pub between: Option<String>,
     /// Leave pairs slower than this empty (bounded searches).
     #[arg(long)]
     pub max_minutes: Option<f64>,
@@ -188,12 +188,21 @@ pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
     engine.search(&mut ws, &[anchor], a.model.direction(), f64::INFINITY);
     let total = engine.time_to(&ws, other);
     if !total.is_finite() {
-        println!(
+        // Exit 1 in every format; JSON keeps the shape of a found trip.
+        let why = format!(
             "unreachable: no trip from {} to {} with modes {}",
             name(&net, from),
             name(&net, to),
             a.model.modes.join(",")
         );
+        match a.format {
+            OutFormat::Json => {
+                let v = json!({"from": name(&net, from), "to": name(&net, to), "minutes": null, "legs": []});
+                outln!("{}", serde_json::to_string_pretty(&v)?)?
+            }
+            OutFormat::Csv => eprintln!("{why}"),
+            OutFormat::Table => outln!("{why}")?,
+        }
         return Ok(ExitCode::from(1));
     }
     let mut t = Table::new(&["step", "kind", "from", "to", "mode", "line", "minutes"]);
@@ -211,7 +220,7 @@ pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
     if a.format == OutFormat::Json {
         let v = json!({"from": name(&net, from), "to": name(&net, to), "minutes": (total * 10.0).round() / 10.0,
             "legs": t.rows.iter().map(|r| t.row_json(r)).collect::<Vec<_>>()});
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         t.push(vec![
             Cell::Empty,
@@ -284,13 +293,13 @@ pub fn reach(input: &InputArgs, a: &ReachArgs) -> anyhow::Result<ExitCode> {
                 "totals": totals.iter().map(|(m, n, p)| json!({"minutes": m, "cities": n, "population": p})).collect::<Vec<_>>(),
                 "cities": t.rows.iter().map(|r| t.row_json(r)).collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            outln!("{}", serde_json::to_string_pretty(&v)?)?;
         }
         OutFormat::Csv => emit(&t, a.format, None)?,
         OutFormat::Table => {
             emit(&t, a.format, None)?;
             for (m, n, p) in totals {
-                println!("within {m} min: {n} cities, population {p}");
+                outln!("within {m} min: {n} cities, population {p}")?;
             }
         }
     }
@@ -299,10 +308,10 @@ pub fn reach(input: &InputArgs, a: &ReachArgs) -> anyhow::Result<ExitCode> {
 
 pub fn matrix(input: &InputArgs, a: &MatrixArgs) -> anyhow::Result<ExitCode> {
     let net = input.load()?;
-    let cities: Vec<CityIdx> = match (&a.agglomeration, &a.cities) {
+    let cities: Vec<CityIdx> = match (&a.agglomeration, &a.between) {
         (Some(q), _) => net.find_agglomeration(q)?.members.clone(),
         (None, Some(list)) => net.find_cities(list)?,
-        (None, None) => bail!("give --agglomeration ID or --cities a,b,c"),
+        (None, None) => bail!("give --agglomeration ID or --between a,b,c"),
     };
     let budget = a.max_minutes.unwrap_or(f64::INFINITY);
     let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
@@ -349,8 +358,8 @@ pub fn matrix(input: &InputArgs, a: &MatrixArgs) -> anyhow::Result<ExitCode> {
         t.render(a.format.into())
     };
     match &a.out {
-        Some(p) => write_atomic(p, text.as_bytes())?,
-        None => print!("{text}"),
+        Some(p) => super::write_out(p, text.as_bytes())?,
+        None => super::print_str(&text)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -440,13 +449,13 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if let Some(p) = &a.out {
-        write_atomic(
+        super::write_out(
             p,
             (serde_json::to_string(&FeatureCollection::new(features))? + "\n").as_bytes(),
         )?;
     }
     if let Some(p) = &a.cities_out {
-        write_atomic(
+        super::write_out(
             p,
             (serde_json::to_string(&FeatureCollection::new(point_features))? + "\n").as_bytes(),
         )?;

@@ -13,13 +13,14 @@
 //!
 //! SQLite is compiled into the binary (rusqlite's `bundled` feature), so no
 //! system library is needed. The file is written beside its destination and
-//! renamed over it once complete.
+//! renamed over it once complete (see [`super::write_atomic`] for the rule).
 
 use std::path::Path;
 
 use geo::{BoundingRect, Coord, Geometry, LineString, Polygon};
 use rusqlite::{Connection, params_from_iter};
 
+use super::atomic::{TempPath, write_via_temp};
 use super::gpkg_rtree::create_spatial_index;
 use super::layer::{FieldType, Layer, LayerError, Value, normalise};
 
@@ -219,12 +220,38 @@ fn write_all(conn: &Connection, layers: &[(&Layer, Option<&str>)]) -> rusqlite::
     conn.execute_batch("COMMIT")
 }
 
-/// Writes `layers` (each with an optional QGIS style) into one GeoPackage.
+/// Writes `layers` (each with an optional QGIS style) into one GeoPackage,
+/// by the rule of [`super::write_atomic`]: the file is built beside its
+/// destination and renamed over it (or copied into a FIFO or character
+/// device). SQLite's rollback journal is kept in memory, so a killed run
+/// leaves no `-journal` file, only the `.agglo-tmp-…` file that the next
+/// write into that folder removes.
 ///
 /// # Errors
 /// A layer that fails [`Layer::check`], two layers with one name, or a file
 /// that cannot be written; the destination is then left as it was.
 pub fn write_gpkg(path: &Path, layers: &[(&Layer, Option<&str>)]) -> Result<(), LayerError> {
+    check_names(layers)?;
+    write_via_temp(path, ".gpkg", |tmp| fill(tmp, path, layers))
+}
+
+/// The bytes of the GeoPackage [`write_gpkg`] would write (built in the
+/// system's temporary folder), for writing to stdout.
+pub fn gpkg_bytes(layers: &[(&Layer, Option<&str>)]) -> Result<Vec<u8>, LayerError> {
+    check_names(layers)?;
+    let (tmp, file) = TempPath::file(&std::env::temp_dir(), ".gpkg")?;
+    drop(file);
+    fill(tmp.path(), Path::new("-"), layers)?;
+    std::fs::read(tmp.path()).map_err(|source| {
+        crate::error::WriteError::Io {
+            path: tmp.path().to_owned(),
+            source,
+        }
+        .into()
+    })
+}
+
+fn check_names(layers: &[(&Layer, Option<&str>)]) -> Result<(), LayerError> {
     let mut names = std::collections::BTreeSet::new();
     for (l, _) in layers {
         l.check()?;
@@ -236,27 +263,20 @@ pub fn write_gpkg(path: &Path, layers: &[(&Layer, Option<&str>)]) -> Result<(), 
             });
         }
     }
-    let io = |source| crate::error::WriteError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .suffix(".gpkg")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    let sqlite = |source| LayerError::Sqlite {
-        path: path.to_owned(),
-        source,
-    };
-    let conn = Connection::open(tmp.path()).map_err(sqlite)?;
-    write_all(&conn, layers).map_err(sqlite)?;
-    conn.close().map_err(|(_, e)| sqlite(e))?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// Writes the GeoPackage into the (existing, empty) file `tmp`; errors name `dest`.
+fn fill(tmp: &Path, dest: &Path, layers: &[(&Layer, Option<&str>)]) -> Result<(), LayerError> {
+    let sqlite = |source| LayerError::Sqlite {
+        path: dest.to_owned(),
+        source,
+    };
+    let conn = Connection::open(tmp).map_err(sqlite)?;
+    conn.pragma_update(None, "journal_mode", "MEMORY")
+        .map_err(sqlite)?;
+    write_all(&conn, layers).map_err(sqlite)?;
+    conn.close().map_err(|(_, e)| sqlite(e))
 }
 
 #[cfg(test)]

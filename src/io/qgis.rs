@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::layer::{FieldType, GeometryType, Layer, LayerError, Value};
 use super::layer_geojson::write_layer_geojson;
+use super::output_set::{FolderSet, Ownership, Replace};
 use super::qml::{Style, qml};
 use super::{write_atomic, write_gpkg};
 use crate::algorithms::CommutingCircle;
@@ -399,9 +400,8 @@ pub enum QgisFormat {
 }
 
 fn readme(layers: &[StyledLayer], format: QgisFormat) -> String {
-    let mut s = String::from(
-        "Layers exported by agglo for QGIS. Coordinates: WGS84 longitude/latitude (EPSG:4326).\n",
-    );
+    let mut s = String::from(README_START);
+    s.push_str(" Coordinates: WGS84 longitude/latitude (EPSG:4326).\n");
     s.push_str(match format {
         QgisFormat::GeoJson => "Each layer is NAME.geojson with its QGIS style NAME.qml beside it (applied on load).\n",
         QgisFormat::GeoPackage => "Every layer is a table of agglo.gpkg; its QGIS style is stored in the GeoPackage (layer_styles) and as NAME.qml.\n",
@@ -425,46 +425,75 @@ fn readme(layers: &[StyledLayer], format: QgisFormat) -> String {
     s
 }
 
-/// Writes `layers` into `dir` (created if needed) with a `.qml` style per
-/// layer and a `README.txt`; returns the files written, sorted.
+/// The first line of a QGIS folder's `README.txt`: marks the folder as one
+/// `agglo` wrote and may replace.
+const README_START: &str = "Layers exported by agglo for QGIS.";
+
+/// What a QGIS folder written by `agglo` holds: its layers, styles and
+/// README, and the files QGIS adds beside a GeoPackage it has open.
+pub const QGIS_FOLDER: Ownership<'static> = Ownership {
+    marker_file: "README.txt",
+    marker_start: README_START,
+    names: |n| {
+        n == "README.txt"
+            || [
+                ".geojson",
+                ".qml",
+                ".gpkg",
+                ".gpkg-wal",
+                ".gpkg-shm",
+                ".gpkg-journal",
+            ]
+            .iter()
+            .any(|ext| n.ends_with(ext))
+    },
+};
+
+/// Writes `layers` as the folder `dir` with a `.qml` style per layer and a
+/// `README.txt`; returns the files written (paths in `dir`), sorted.
+///
+/// The folder is written as a whole (see [`FolderSet`]): files of an
+/// earlier run that this one does not write disappear, and a killed run
+/// leaves the old folder or the new one. An existing `dir` is replaced only
+/// if it is empty or holds only such files and our `README.txt`
+/// ([`QGIS_FOLDER`]), unless `replace` is [`Replace::Always`].
 pub fn write_qgis_folder(
     dir: &Path,
     layers: &[StyledLayer],
     format: QgisFormat,
+    replace: Replace,
 ) -> Result<Vec<PathBuf>, LayerError> {
-    std::fs::create_dir_all(dir).map_err(|source| crate::error::WriteError::Io {
-        path: dir.to_owned(),
-        source,
-    })?;
-    let mut written = Vec::new();
+    let set = FolderSet::begin(dir, &QGIS_FOLDER, replace)?;
+    let tmp = set.path().to_owned();
+    let mut names = Vec::new();
     let styles: Vec<String> = layers.iter().map(StyledLayer::qml).collect();
     match format {
         QgisFormat::GeoJson => {
             for sl in layers {
-                let p = dir.join(format!("{}.geojson", sl.layer.name));
-                write_layer_geojson(&p, &sl.layer)?;
-                written.push(p);
+                let n = format!("{}.geojson", sl.layer.name);
+                write_layer_geojson(&tmp.join(&n), &sl.layer)?;
+                names.push(n);
             }
         }
         QgisFormat::GeoPackage => {
-            let p = dir.join("agglo.gpkg");
             let pairs: Vec<(&Layer, Option<&str>)> = layers
                 .iter()
                 .zip(&styles)
                 .map(|(sl, q)| (&sl.layer, Some(q.as_str())))
                 .collect();
-            write_gpkg(&p, &pairs)?;
-            written.push(p);
+            write_gpkg(&tmp.join("agglo.gpkg"), &pairs)?;
+            names.push("agglo.gpkg".into());
         }
     }
     for (sl, q) in layers.iter().zip(&styles) {
-        let p = dir.join(format!("{}.qml", sl.layer.name));
-        write_atomic(&p, q.as_bytes())?;
-        written.push(p);
+        let n = format!("{}.qml", sl.layer.name);
+        write_atomic(&tmp.join(&n), q.as_bytes())?;
+        names.push(n);
     }
-    let p = dir.join("README.txt");
-    write_atomic(&p, readme(layers, format).as_bytes())?;
-    written.push(p);
+    write_atomic(&tmp.join("README.txt"), readme(layers, format).as_bytes())?;
+    names.push("README.txt".into());
+    set.commit()?;
+    let mut written: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
     written.sort();
     Ok(written)
 }

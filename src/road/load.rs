@@ -77,6 +77,9 @@ pub fn read_dimacs(
     co: Option<&Path>,
     opt: DimacsOptions,
 ) -> Result<RoadGraph, RoadError> {
+    if let Some(co) = co {
+        super::pair::check_pair(gr, co)?;
+    }
     // Streamed line by line into one buffer: the text is never held whole.
     let file = std::fs::File::open(gr).map_err(|source| RoadError::Io {
         path: gr.to_owned(),

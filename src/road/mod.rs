@@ -10,6 +10,7 @@
 mod approx;
 mod circle;
 mod load;
+mod pair;
 mod search;
 mod snap;
 
@@ -20,8 +21,9 @@ pub use circle::road_circle;
 pub use load::{
     DimacsOptions, GeoJsonOptions, read_csv_edges, read_dimacs, read_geojson_roads, write_dimacs,
 };
+pub use pair::{check_pair, pair_stamp};
 pub use search::{Distances, SearchSpace, closeness_all, matrix};
-pub use snap::NodeIndex;
+pub use snap::{NodeIndex, SnapError};
 
 use crate::algorithms::centrality::WGraph;
 
