@@ -86,6 +86,12 @@ fn dash_writes_single_file_outputs_to_stdout() {
     let gpkg = run_in(&["export", "--format", "gpkg", "--out", "-"]);
     assert!(gpkg.starts_with(b"SQLite format 3\0"));
     assert_eq!(&gpkg[68..72], b"GPKG");
+    let svg = run_in(&["map", "--agglomeration", "chengdu-chongqing", "--out", "-"]);
+    assert!(
+        svg.starts_with(b"<svg") || svg.starts_with(b"<?xml"),
+        "{:?}",
+        &svg[..20]
+    );
     let csv = run_in(&["centrality", "--format", "csv", "--out", "-"]);
     assert!(csv.starts_with(b"agglomeration,id,"));
     // Nothing named `-` was created.

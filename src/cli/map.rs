@@ -41,7 +41,7 @@ pub struct MapArgs {
     /// Local speed (km/h) at which minutes left on arrival are spent.
     #[arg(long, default_value_t = 30.0)]
     pub local_speed: f64,
-    /// Output file: `.svg` or `.png`.
+    /// Output file: `.svg` or `.png` (`-`: SVG on stdout).
     #[arg(long)]
     pub out: PathBuf,
     #[command(flatten)]
@@ -55,6 +55,7 @@ pub fn map(input: &InputArgs, a: &MapArgs) -> anyhow::Result<ExitCode> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let png = match ext.as_deref() {
+        _ if super::is_stdout(&a.out) => false,
         Some("svg") => false,
         Some("png") => true,
         _ => bail!("--out must end in .svg or .png, got {}", a.out.display()),
