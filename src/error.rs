@@ -246,6 +246,15 @@ pub enum WriteError {
         /// What it is.
         kind: &'static str,
     },
+    /// An output folder's destination holds a folder: never replaced, as no
+    /// output folder of `agglo` holds one.
+    #[error("will not replace the folder {path}: it holds the folder {entry}")]
+    HoldsFolder {
+        /// The destination folder.
+        path: PathBuf,
+        /// The first subfolder.
+        entry: String,
+    },
     /// An output folder's destination holds something `agglo` did not write,
     /// so it is not replaced (the caller may force it).
     #[error("will not replace the folder {path}: {entry} in it was not written by agglo")]

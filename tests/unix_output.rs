@@ -121,6 +121,17 @@ fn dev_stdout_is_written_through_not_replaced() {
     let after = std::fs::symlink_metadata("/dev/stdout").unwrap();
     assert_eq!(before.file_type(), after.file_type());
     assert_eq!(before.len(), after.len());
+    // /dev/stdout redirected to a file with `>>` appends to it.
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new("sh")
+        .args(["-c", "echo first > f; \"$0\" export --out /dev/stdout >> f"])
+        .arg(env!("CARGO_BIN_EXE_agglo"))
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let f = std::fs::read_to_string(d.path().join("f")).unwrap();
+    assert_eq!(f, format!("first\n{direct}"));
 }
 
 #[test]
@@ -408,6 +419,16 @@ fn a_qgis_folder_is_replaced_whole_and_only_if_ours() {
     assert!(q.join("project.qgz").exists());
     ok(&["export", "--qgis", qs, "--force"]);
     assert!(!q.join("project.qgz").exists());
+    // A folder holding a folder is never replaced, even with --force.
+    std::fs::create_dir(q.join("sub")).unwrap();
+    let o = run(&["export", "--qgis", qs, "--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("it holds the folder sub"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir(q.join("sub")).unwrap();
     // A file in the way is an error, forced or not.
     let f = d.path().join("file");
     std::fs::write(&f, "x").unwrap();

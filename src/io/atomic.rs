@@ -307,8 +307,16 @@ pub(crate) fn write_via_temp<E: From<WriteError>>(
     Ok(())
 }
 
+/// Opens a FIFO, character device or descriptor link for writing in place.
+/// Appending: a no-op for pipes and devices, and for `/dev/stdout`
+/// redirected to a file it writes after what is there, as `>>` asks (after
+/// `>` the file is empty anyway).
+pub(crate) fn open_stream(dest: &Path) -> std::io::Result<File> {
+    OpenOptions::new().append(true).open(dest)
+}
+
 fn stream(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = OpenOptions::new().write(true).open(dest)?;
+    let mut f = open_stream(dest)?;
     f.write_all(bytes)?;
     f.flush()
 }

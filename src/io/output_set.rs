@@ -11,7 +11,8 @@
 //!
 //! A folder is replaced only if it is empty or looks like ours (see
 //! [`Ownership`]); otherwise [`WriteError::NotOurs`] names the first entry
-//! that is not, unless the caller forces it ([`Replace::Always`]).
+//! that is not, unless the caller forces it ([`Replace::Always`]). A folder
+//! holding a subfolder is never replaced ([`WriteError::HoldsFolder`]).
 //!
 //! [`write_file_set`] writes files that belong together but sit among other
 //! files (a DIMACS `.gr`/`.co` pair): each is written completely into a
@@ -24,7 +25,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::atomic::{
-    TMP_PREFIX, Target, TempPath, parent_dir, remove_leftovers, resolve, set_mode, temp_name,
+    TMP_PREFIX, Target, TempPath, open_stream, parent_dir, remove_leftovers, resolve, set_mode,
+    temp_name,
 };
 use crate::error::WriteError;
 
@@ -105,6 +107,12 @@ impl FolderSet {
                 return Err(WriteError::NotAFolder {
                     path: dest.to_owned(),
                     kind: kind(m),
+                });
+            }
+            if let Some(entry) = first_subfolder(&real)? {
+                return Err(WriteError::HoldsFolder {
+                    path: dest.to_owned(),
+                    entry,
                 });
             }
             if replace == Replace::IfOurs
@@ -191,6 +199,25 @@ fn mode_bits(m: &std::fs::Metadata) -> u32 {
     }
 }
 
+/// The first subfolder of `dir` (sorted), if any: output folders never hold
+/// one, so a folder that does is never replaced, forced or not (a mistyped
+/// `--qgis ~ --force` must not delete a home folder).
+fn first_subfolder(dir: &Path) -> Result<Option<String>, WriteError> {
+    let err = |source| WriteError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(err)? {
+        let e = e.map_err(err)?;
+        if e.file_type().map_err(err)?.is_dir() {
+            found.push(e.file_name().to_string_lossy().into_owned());
+        }
+    }
+    found.sort();
+    Ok(found.into_iter().next())
+}
+
 fn kind(m: &std::fs::Metadata) -> &'static str {
     if m.is_file() { "file" } else { "special file" }
 }
@@ -267,10 +294,7 @@ pub fn write_file_set(files: &[(&Path, &[&[u8]])]) -> Result<(), WriteError> {
                 std::fs::rename(tmp, dest).map_err(err)?;
             }
             Target::Stream(dest) => {
-                let mut f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(dest)
-                    .map_err(err)?;
+                let mut f = open_stream(dest).map_err(err)?;
                 for c in *chunks {
                     f.write_all(c).map_err(err)?;
                 }
@@ -351,6 +375,14 @@ mod tests {
         write(&set, &["README.txt"]);
         set.commit().unwrap();
         assert_eq!(listing(&dest), ["README.txt"]);
+        // A folder holding a folder: never, even forced.
+        std::fs::create_dir(dest.join("photos")).unwrap();
+        let e = FolderSet::begin(&dest, &owner(), Replace::Always).unwrap_err();
+        assert!(
+            matches!(&e, WriteError::HoldsFolder { entry, .. } if entry == "photos"),
+            "{e}"
+        );
+        assert!(dest.join("photos").is_dir());
     }
 
     #[test]
