@@ -507,3 +507,65 @@ fn a_dimacs_pair_from_two_runs_is_refused() {
     );
     assert_eq!(listing(d.path()), ["a.co", "a.gr", "b.co", "b.gr"]);
 }
+
+/// Kills `export --qgis` at moments spread over its run, alternating the
+/// format: the folder is always exactly one run's set (never a mix, never
+/// partial), and the next complete run removes what the killed ones left.
+#[test]
+fn a_killed_qgis_export_leaves_the_old_folder_or_the_new_one() {
+    let d = tempfile::tempdir().unwrap();
+    let q = d.path().join("q");
+    let qs = q.to_str().unwrap().to_owned();
+    let geojson: Vec<String> = [
+        "README.txt",
+        "centrality.geojson",
+        "centrality.qml",
+        "circles.geojson",
+        "circles.qml",
+        "cities.geojson",
+        "cities.qml",
+        "links.geojson",
+        "links.qml",
+    ]
+    .map(String::from)
+    .to_vec();
+    let gpkg: Vec<String> = [
+        "README.txt",
+        "agglo.gpkg",
+        "centrality.qml",
+        "circles.qml",
+        "cities.qml",
+        "links.qml",
+    ]
+    .map(String::from)
+    .to_vec();
+    ok(&["export", "--qgis", &qs]);
+    let started = std::time::Instant::now();
+    ok(&["export", "--qgis", &qs, "--format", "gpkg"]);
+    let run_ms = started.elapsed().as_millis() as u64;
+    for i in 0..16u64 {
+        let format = if i % 2 == 0 { "geojson" } else { "gpkg" };
+        let mut child = bin()
+            .args(["export", "--qgis", &qs, "--format", format])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(run_ms * i / 12));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let names = listing(&q);
+        assert!(
+            names == geojson || names == gpkg,
+            "after kill {i}: {names:?}"
+        );
+        let readme = std::fs::read_to_string(q.join("README.txt")).unwrap();
+        assert_eq!(
+            readme.contains("agglo.gpkg"),
+            names == gpkg,
+            "README of the other run"
+        );
+    }
+    ok(&["export", "--qgis", &qs]);
+    assert_eq!(listing(&q), geojson);
+    assert_eq!(listing(d.path()), ["q"]);
+}
