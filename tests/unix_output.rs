@@ -266,6 +266,20 @@ fn input_options_work_before_and_after_the_subcommand() {
         "--cities", &cities, "reach", "--from", "alpha", "--links", &links,
     ]);
     assert_eq!(mixed, before);
+    // --agglomerations too: the members of an agglomeration, either way.
+    let aggs = fixture("small/agglomerations.csv").display().to_string();
+    let files = [
+        "--cities",
+        &cities,
+        "--links",
+        &links,
+        "--agglomerations",
+        &aggs,
+    ];
+    let members = ok(&[&files[..], &["cities", "--agglomeration", "alpha-metro"]].concat());
+    let after = ok(&[&["cities", "--agglomeration", "alpha-metro"][..], &files].concat());
+    assert_eq!(members, after);
+    assert!(members.contains("delta"), "{members}");
     let d = tempfile::tempdir().unwrap();
     let net = d.path().join("n.geojson");
     ok(&["--data", &data, "export", "--out", net.to_str().unwrap()]);
