@@ -218,10 +218,25 @@ LEFT_OUT = {350527: "Kinmen: administered from Taiwan, no census population"}
 XPCC_HOSTS = {659005: "aletai", 659006: "bayinguoleng", 659007: "boertala", 659008: "yili",
               659009: "hetian", 659010: "tacheng"}
 MUNICIPALITIES = {11, 12, 31, 50}
+# 2010 rows matched by hand (data/README.md 6.2): districts that absorbed a
+# neighbour after the 2010 census (2020 code: the absorbed 2010 codes) ...
+MERGED_SINCE_2010 = {
+    110101: [110103], 110102: [110104],  # Beijing 2010: 东城+崇文, 西城+宣武
+    310101: [310103], 310106: [310108],  # Shanghai 2011/2015: 黄浦+卢湾, 静安+闸北
+    320104: [320103], 320106: [320107],  # Nanjing 2013: 秦淮+白下, 鼓楼+下关
+    500110: [500110], 500111: [500111],  # Chongqing 2011: 綦江+万盛, 大足+双桥
+    440112: [440116],                    # Guangzhou 2014: 黄埔+萝岗
+    370203: [370205], 370211: [370284],  # Qingdao 2012: 市北+四方, 黄岛+胶南
+    320508: [320502, 320503, 320504],    # Suzhou 2012: 姑苏 = 沧浪+平江+金阊
+}
+# ... and renames the name stems do not catch (2020 code: 2010 code).
+RENAMED_SINCE_2010 = {500154: 500234, 510117: 510124, 610118: 610125, 120119: 120225}  # 开州, 郫都, 鄠邑, 蓟州
+TOLERANCE_2010 = 0.001  # of the prefecture's restated 2010 population
 SUFFIXES = ("自治县", "自治旗", "林区", "特区", "新区", "县", "市", "区", "旗")
 
 
 def stem(name):
+    name = name.replace("巿", "市")  # U+5DFF for 市 in a few 2010 rows (从化巿)
     for s in SUFFIXES:
         if name.endswith(s) and len(name) > len(s) + 1:
             return name[: -len(s)]
@@ -229,12 +244,14 @@ def stem(name):
 
 
 def kind_of(code, name):
-    """district | city | county | banner | special | functional (statistical-only area)."""
+    """district | city | county | banner | special | functional (statistical-only area, XXYY7Z)."""
     if code % 100 >= 70 and code % 100 <= 79 and code // 100 % 100 != 90:
         return "functional"
     if code % 100 == 0:
         return "city"  # a prefecture-level city without districts (Dongguan, ...)
-    if name.endswith("区") and not name.endswith("林区"):
+    if name.endswith("特区") or code == 429021:
+        return "special"  # 六枝特区; 神农架林区 (a forestry district)
+    if name.endswith("区"):
         return "district"
     if name.endswith("市"):
         return "city"
@@ -270,12 +287,15 @@ def match_2010(units, census2010, restated):
     """Gives each 2020 unit its 2010 population where a defensible match exists.
 
     A 2020 unit matches a 2010 row with the same code and the same name stem (the
-    name less its 县/市/区/旗... suffix), or else the only 2010 row of the same
-    province with that stem (a county turned district or city gets a new code). A
-    prefecture's matches are kept only when every one of its 2020 units matched and
-    the matched 2010 figures add up exactly to the prefecture's 2010 population
-    restated on 2020 boundaries (prefecture_2010_2020.csv): then no unit gained or
-    lost territory that the names hide. Elsewhere the units get no 2010 figure."""
+    name less its 县/市/区/旗... suffix), or else the only unused 2010 row of the
+    same province with that stem (a county turned district or city gets a new
+    code), or a row named in RENAMED_SINCE_2010; the rows of MERGED_SINCE_2010 are
+    added to the district that absorbed them. A prefecture's matches are kept only
+    when every one of its 2020 units matched and the matched 2010 figures add up,
+    to within TOLERANCE_2010, to the prefecture's 2010 population restated on 2020
+    boundaries (prefecture_2010_2020.csv): then no unit gained or lost territory
+    that the names hide. Elsewhere the units get no 2010 figure.
+    Returns code -> (2010 population, how, 2010 codes)."""
     rows2010 = [r for r in census2010 if r["adcode"].strip() and int(r["adcode"]) % 100 != 0]
     by_code = {int(r["adcode"]): r for r in rows2010}
     by_prov_stem = defaultdict(list)
@@ -283,28 +303,40 @@ def match_2010(units, census2010, restated):
         by_prov_stem[(int(r["adcode"]) // 10000, stem(r["name"]))].append(r)
     used = set()
     match = {}
-    for u in units:  # first pass: same code and stem
+
+    def take(u, r, how):
+        match[u["code"]] = [r, how]
+        used.add(int(r["adcode"]))
+
+    for u in units:  # first pass: same code and stem, or a listed rename
         r = by_code.get(u["code"])
         if r is not None and stem(r["name"]) == stem(u["name_zh"]):
-            match[u["code"]] = (r, "code")
-            used.add(int(r["adcode"]))
+            take(u, r, "code")
+        elif u["code"] in RENAMED_SINCE_2010:
+            take(u, by_code[RENAMED_SINCE_2010[u["code"]]], "renamed")
     for u in units:  # second pass: same stem, unique in the province
         if u["code"] in match:
             continue
         cand = [r for r in by_prov_stem[(u["code"] // 10000, stem(u["name_zh"]))] if int(r["adcode"]) not in used]
         if len(cand) == 1:
-            match[u["code"]] = (cand[0], "renamed")
-            used.add(int(cand[0]["adcode"]))
+            take(u, cand[0], "renamed")
+    out = {}
+    for code, (r, how) in match.items():
+        rows = [r] + [by_code[c] for c in MERGED_SINCE_2010.get(code, [])]
+        if any(int(x["adcode"]) in used and x is not r for x in rows[1:]):
+            fail(f"{code}: a merged 2010 row is matched elsewhere too")
+        out[code] = (sum(int(x["pop"]) for x in rows), "merged" if len(rows) > 1 else how,
+                     [f"{x['name']} ({x['adcode']})" for x in rows])
     groups = defaultdict(list)
     for u in units:
         groups[u["pref_code"]].append(u)
     kept = {}
     for pref, us in groups.items():
-        if all(u["code"] in match for u in us):
-            s = sum(int(match[u["code"]][0]["pop"]) for u in us)
-            if restated.get(pref) == s:
+        if all(u["code"] in out for u in us) and pref in restated:
+            s = sum(out[u["code"]][0] for u in us)
+            if abs(s - restated[pref]) <= TOLERANCE_2010 * restated[pref]:
                 for u in us:
-                    kept[u["code"]] = match[u["code"]]
+                    kept[u["code"]] = out[u["code"]]
     return kept
 
 
@@ -531,11 +563,11 @@ def write_outputs(units, features, arc_users, arcs, m2010, topo, commits, cities
             m = m2010.get(u["code"])
             src = u["source"]
             if m is not None:
-                src += f"; 2010: county_2010.csv row {m[0]['name']} ({m[0]['adcode']})"
+                src += f"; 2010: county_2010.csv {' + '.join(m[2])}"
             w.writerow({"id": u["code"], "adcode": u["code"], "name_zh": u["name_zh"], "name": u["name"],
                         "kind": u["kind"], "prefecture": u["pref"], "province": province_of[u["pref"]],
                         "pop_2020": u["pop"], "urban_share_2020": f"{u['urban_share']:.4f}",
-                        "pop_chengqu_2020": u["chengqu"], "pop_2010": m[0]["pop"] if m else "",
+                        "pop_chengqu_2020": u["chengqu"], "pop_2010": m[0] if m else "",
                         "pop_2010_match": m[1] if m else "none", "lon": f"{u['lon']:.5f}", "lat": f"{u['lat']:.5f}",
                         "area_km2": f"{u['area_src'] / 1e6:.2f}", "source": src})
     write_geojson(OUT / "counties.geojson", features)
