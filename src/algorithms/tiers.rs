@@ -286,6 +286,23 @@ mod tests {
     }
 
     #[test]
+    fn census_scope_leaves_out_the_sars() {
+        let cities = "id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min,level\n\
+            a,A,甲,P,,114.0,22.6,100,,90,,,prefecture\n\
+            hk,HK,港,H,,114.2,22.3,50,,50,,,sar\n\
+            c,C,丙,P,,113.0,22.6,30,,,,,\n";
+        let links = "from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n";
+        let data = crate::io::read_csv_network(("c.csv", cities), ("l.csv", links), None);
+        assert!(data.issues.is_empty(), "{:?}", data.issues);
+        let (net, _) = Network::from_data(data).unwrap();
+        let names: Vec<&str> = census_scope(&net)
+            .iter()
+            .map(|&c| net.city(c).id.as_str())
+            .collect();
+        assert_eq!(names, ["a", "c"]);
+    }
+
+    #[test]
     fn lower_quartile_interpolates() {
         // Sorted 0.1, 0.2, 0.3, 0.4, 0.5: position 0.25 * 4 = 1 -> 0.2.
         let e = UrbanEstimate::from_ratios(vec![0.5, 0.1, 0.4, 0.2, 0.3]);
