@@ -3,9 +3,9 @@
 
 Run from the repository root:
 
-    python3 data/build_counties.py [REFERENCE_DIR]
+    python3 data/build_counties.py REFERENCE_DIR
 
-REFERENCE_DIR (default ../shared/data) holds the two read-only reference folders
+REFERENCE_DIR (here ../shared/data) holds the two read-only reference folders
 `china-counties/` and `china-census/` (see data/README.md, section 6). Standard
 library only; the output is deterministic (byte-identical on every run). Writes:
 
@@ -401,7 +401,9 @@ def write_geojson(path, features):
 
 
 def main():
-    ref = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT.parent.parent / "shared" / "data"
+    if len(sys.argv) != 2:
+        sys.exit("usage: python3 data/build_counties.py REFERENCE_DIR (the folder holding china-counties/ and china-census/)")
+    ref = Path(sys.argv[1])
     topo_path = ref / "china-counties" / "counties-aea.topojson"
     topo = json.loads(topo_path.read_text(encoding="utf-8"))
     arcs = decode_arcs(topo)
