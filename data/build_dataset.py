@@ -50,6 +50,40 @@ def read(path):
         return list(csv.DictReader(f))
 
 
+def split_source(text):
+    """A `source` field split at the `; ` that separate its tags (not inside brackets)."""
+    parts, depth, cur = [], 0, ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        depth += ch in "([" and 1 or 0
+        depth -= ch in ")]" and 1 or 0
+        if depth == 0 and text.startswith("; ", i):
+            parts.append(cur)
+            cur, i = "", i + 2
+            continue
+        cur += ch
+        i += 1
+    return parts + [cur] if cur else parts
+
+
+def apply_urban_pop(cities):
+    """Urban-district (城区) populations from data/src/urban_pop_2020.csv, written by
+    data/build_counties.py from the census county table: they replace the compiled
+    figures, and the `urban:` tag of `source` says where each comes from. Cities
+    with no row there have no published figure: `agglo tiers` estimates theirs."""
+    path = SRC / "urban_pop_2020.csv"
+    rows = {r["id"]: r for r in read(path)}
+    for c in cities:
+        tags = [t for t in split_source(c.get("source", "")) if not t.startswith("urban:")]
+        r = rows.get(c["id"])
+        c["urban_pop_2020"] = r["urban_pop_2020"] if r else ""
+        if r:
+            tags.append(f"urban:{r['source']}")
+        c["source"] = "; ".join(tags)
+    print(f"urban_pop_2020: {len(rows)} of {len(cities)} cities from {path.name}", file=sys.stderr)
+
+
 def road_allowed(c1, c2):
     if c1["id"] in NO_ROAD_CITIES or c2["id"] in NO_ROAD_CITIES:
         return False
@@ -82,6 +116,7 @@ def main():
                 print(f"note: {c['id']} has no separate census population: left out", file=sys.stderr)
                 continue
             cities.append(c)
+    apply_urban_pop(cities)
     ids = {c["id"] for c in cities}
     by_id = {c["id"]: c for c in cities}
 

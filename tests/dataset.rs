@@ -168,3 +168,314 @@ fn known_rail_trip_times_come_out_right() {
         failures.join("\n")
     );
 }
+
+// ---- County-level units (data/counties.csv, counties.geojson, county_neighbours.csv) ----
+
+use std::collections::{BTreeMap, BTreeSet};
+
+fn data_file(name: &str) -> String {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The rows of a committed CSV file as column -> value maps.
+fn csv_rows(name: &str) -> Vec<BTreeMap<String, String>> {
+    let text = data_file(name);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            h.iter()
+                .zip(rec.iter())
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+fn num(r: &BTreeMap<String, String>, k: &str) -> f64 {
+    r[k].parse()
+        .unwrap_or_else(|_| panic!("{} {k} = {:?}", r["id"], r[k]))
+}
+
+fn county_polygons() -> BTreeMap<String, geo::MultiPolygon<f64>> {
+    let gj: geojson::GeoJson = data_file("counties.geojson").parse().unwrap();
+    let geojson::GeoJson::FeatureCollection(fc) = gj else {
+        panic!("counties.geojson is not a FeatureCollection")
+    };
+    fc.features
+        .into_iter()
+        .map(|f| {
+            let id = f.property("id").unwrap().to_string();
+            (id, geo::MultiPolygon::<f64>::try_from(f).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn county_units_add_up_to_each_prefecture_and_to_the_census_total() {
+    let units = csv_rows("counties.csv");
+    let cities = csv_rows("cities.csv");
+    let mut sum: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut ids = BTreeSet::new();
+    for u in &units {
+        assert!(ids.insert(u["id"].clone()), "duplicate unit {}", u["id"]);
+        assert_eq!(u["id"], u["adcode"]);
+        assert_eq!(u["adcode"].len(), 6, "{}", u["id"]);
+        *sum.entry(u["prefecture"].as_str()).or_default() += num(u, "pop_2020") as i64;
+    }
+    assert_eq!(units.len(), 2989);
+    // The 31 provinces' published total (the 7th census bulletin): the units
+    // include the 134 functional areas and correct 扎赉诺尔区 to 84,424.
+    assert_eq!(sum.values().sum::<i64>(), 1_409_778_724);
+    // Units minus the city's pop_2020, where they differ (data/README.md 6.4).
+    let exceptions: BTreeMap<&str, i64> = [
+        // Changbaishan area: a node of its own with no adcode and no polygon; its
+        // people are in the units of Baishan and Yanbian.
+        ("baishan", 16_507),
+        ("yanbian", 44_639),
+        ("changbaishan", -61_146),
+        // The county tabulation and Hubei's communiqué disagree; the city
+        // nodes follow the communiqué.
+        ("wuhan", 121_200),
+        ("yichang", -255_200),
+        ("xiantao", 134_000),
+        // cities.csv has Shennongjia one person short (issue 16).
+        ("shennongjia", 1),
+        // Shenshan zone: in Shanwei's units, counted in Shenzhen's node.
+        ("shenzhen", -65_663),
+        ("shanwei", 65_663),
+        // Xixian New Area: in Xianyang's units, counted in Xi'an's node.
+        ("xian", -769_627),
+        ("xianyang", 769_627),
+        // The SARs are outside the census and the reference boundaries.
+        ("hong-kong", -7_474_200),
+        ("macao", -683_200),
+    ]
+    .into();
+    let mut bad = Vec::new();
+    for c in &cities {
+        let id = c["id"].as_str();
+        let d = sum.get(id).copied().unwrap_or(0) - num(c, "pop_2020") as i64;
+        if d != exceptions.get(id).copied().unwrap_or(0) {
+            bad.push(format!("{id}: units - pop_2020 = {d}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    let city_ids: BTreeSet<&str> = cities.iter().map(|c| c["id"].as_str()).collect();
+    for u in &units {
+        assert!(city_ids.contains(u["prefecture"].as_str()), "{}", u["id"]);
+        // A 2010 figure exactly where a match is recorded.
+        assert_eq!(
+            u["pop_2010"].is_empty(),
+            u["pop_2010_match"] == "none",
+            "{}",
+            u["id"]
+        );
+        let share = num(u, "urban_share_2020");
+        assert!((0.0..=1.0).contains(&share), "{}", u["id"]);
+    }
+}
+
+#[test]
+fn county_polygons_are_closed_rfc7946_rings_that_hold_their_representative_points() {
+    use geo::{Contains, Winding};
+    let units = csv_rows("counties.csv");
+    let polys = county_polygons();
+    assert_eq!(polys.len(), units.len());
+    let mut bad = Vec::new();
+    for u in &units {
+        let mp = &polys[&u["id"]];
+        for p in &mp.0 {
+            let ext = p.exterior();
+            if !ext.is_closed() || ext.0.len() < 4 || !ext.is_ccw() {
+                bad.push(format!(
+                    "{}: exterior not closed or not counter-clockwise",
+                    u["id"]
+                ));
+            }
+            for h in p.interiors() {
+                if !h.is_closed() || h.0.len() < 4 || !h.is_cw() {
+                    bad.push(format!("{}: hole not closed or not clockwise", u["id"]));
+                }
+            }
+        }
+        let pt = geo::Point::new(num(u, "lon"), num(u, "lat"));
+        if !mp.contains(&pt) {
+            bad.push(format!("{}: representative point {pt:?} outside", u["id"]));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn county_polygon_areas_agree_with_the_source() {
+    use geo::GeodesicArea;
+    let units = csv_rows("counties.csv");
+    let polys = county_polygons();
+    let (mut total, mut total_src) = (0.0, 0.0);
+    let mut rel: Vec<f64> = Vec::new();
+    for u in &units {
+        let a = polys[&u["id"]].geodesic_area_unsigned() / 1e6;
+        let src = num(u, "area_km2");
+        total += a;
+        total_src += src;
+        let r = (a - src).abs() / src;
+        // Simplification drops small islands: 嵊泗县 loses 44 %, the most.
+        assert!(r < 0.5, "{}: {a:.1} km² vs source {src:.1}", u["id"]);
+        rel.push(r);
+    }
+    rel.sort_by(f64::total_cmp);
+    let within = |t: f64| rel.iter().filter(|r| **r <= t).count() as f64 / rel.len() as f64;
+    println!(
+        "total {total:.0} km² vs source {total_src:.0}; median difference {:.3}%; within 1%: {:.1}%, 2%: {:.1}%",
+        rel[rel.len() / 2] * 100.0,
+        within(0.01) * 100.0,
+        within(0.02) * 100.0
+    );
+    assert!((total - total_src).abs() / total_src < 0.005);
+    assert!(rel[rel.len() / 2] < 0.005);
+    assert!(within(0.02) > 0.9);
+}
+
+#[test]
+fn county_neighbours_share_a_border() {
+    use geo::{BoundingRect, Intersects};
+    let units = csv_rows("counties.csv");
+    let polys = county_polygons();
+    let pairs = csv_rows("county_neighbours.csv");
+    // TopoJSON stores each shared border once: 8,484 pairs share an arc
+    // (shared/data README), less one pair whose only shared arc has length zero
+    // (230717 and 230725 touch at a point).
+    assert_eq!(pairs.len(), 8483);
+    let mut degree: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for p in &pairs {
+        let (a, b) = (p["a"].as_str(), p["b"].as_str());
+        assert!(a < b && seen.insert((a, b)), "{a},{b}");
+        let km: f64 = p["shared_border_km"].parse().unwrap();
+        assert!(km > 0.0, "{a},{b}");
+        let (ra, rb) = (
+            polys[a].bounding_rect().unwrap(),
+            polys[b].bounding_rect().unwrap(),
+        );
+        assert!(ra.intersects(&rb), "{a},{b}: boxes apart");
+        *degree.entry(a).or_default() += 1;
+        *degree.entry(b).or_default() += 1;
+    }
+    // Islands with no land border.
+    let alone: Vec<&str> = units
+        .iter()
+        .map(|u| u["id"].as_str())
+        .filter(|id| !degree.contains_key(id))
+        .collect();
+    assert_eq!(
+        alone,
+        [
+            "210224", "330921", "330922", "350128", "350626", "440523", "460301", "460302",
+            "460303"
+        ]
+    );
+}
+
+#[test]
+fn tiers_reproduce_the_census_lists_of_megacities_and_super_large_cities() {
+    let out = ok(&["tiers", "--cities", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let mut mega = BTreeSet::new();
+    let mut super_large = BTreeSet::new();
+    let mut estimated = BTreeSet::new();
+    for rec in r.deserialize::<BTreeMap<String, String>>() {
+        let rec = rec.unwrap();
+        let id = rec["id"].clone();
+        if rec["estimated"] == "yes" {
+            estimated.insert(id.clone());
+        }
+        if id == "hong-kong" || id == "macao" {
+            // Wholly urban.
+            assert_eq!(rec["urban_pop"], rec["pop_2020"]);
+            assert_eq!(rec["estimated"], "no");
+            continue;
+        }
+        match rec["class"].as_str() {
+            "megacity" => mega.insert(id),
+            "super-large" => super_large.insert(id),
+            _ => false,
+        };
+    }
+    // The 7th census bulletin's lists (mainland).
+    let census_mega: BTreeSet<String> = [
+        "shanghai",
+        "beijing",
+        "shenzhen",
+        "chongqing",
+        "guangzhou",
+        "chengdu",
+        "tianjin",
+    ]
+    .map(String::from)
+    .into();
+    let census_super: BTreeSet<String> = [
+        "wuhan",
+        "dongguan",
+        "xian",
+        "hangzhou",
+        "foshan",
+        "nanjing",
+        "shenyang",
+        "qingdao",
+        "jinan",
+        "changsha",
+        "haerbin",
+        "zhengzhou",
+        "kunming",
+        "dalian",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(mega, census_mega);
+    assert_eq!(super_large, census_super);
+    // Estimated only where the census table has no 城区 figure (data/README.md 2.3).
+    let expected: BTreeSet<String> = [
+        "alashan",
+        "changbaishan",
+        "daxinganling",
+        "shennongjia",
+        "sansha",
+        "dingan",
+        "tunchang",
+        "chengmai",
+        "lingao",
+        "baisha",
+        "changjiang",
+        "ledong",
+        "lingshui",
+        "baoting",
+        "qiongzhong",
+        "ali",
+        "yangling",
+        "haibei",
+        "huangnan",
+        "hainan-qinghai",
+        "guoluo",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(estimated, expected);
+    // The summary's mainland row: 7 and 14.
+    let table = ok(&["tiers", "--format", "csv"]);
+    let mainland = table
+        .lines()
+        .find(|l| l.starts_with("mainland,"))
+        .expect("a mainland row");
+    let f: Vec<&str> = mainland.split(',').collect();
+    assert_eq!((f[1], f[2], f[3]), ("366", "7", "14"), "{mainland}");
+}

@@ -25,5 +25,5 @@ pub use structure::{
     COMPARABLE, ClusterStructure, DOMINANT_FOUR_CITY, DOMINANT_PRIMACY, Indicators, MIDDLE_MIN,
     Measure, Role, StructureType, ZipfFit, gini, zipf_fit,
 };
-pub use tiers::{CityClass, SizeClass, Tiers, UrbanEstimate};
+pub use tiers::{CityClass, SizeClass, Tiers, UrbanEstimate, census_scope};
 pub use time_model::TimeModel;

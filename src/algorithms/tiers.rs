@@ -1,16 +1,20 @@
 //! City size classes (城市规模等级) under the 2014 State Council standard.
 //!
 //! The standard (国发〔2014〕51号) classes a city by the resident population
-//! of its urban districts (城区常住人口). The dataset gives that figure only for
-//! some cities; for the others it is estimated as
-//! `pop_2020 × r`, where `r` is the **lower quartile** of
+//! of its urban districts (城区常住人口, the census's `pop_chengqu`). The
+//! embedded dataset takes that figure from the 2020 census county tabulation
+//! for 347 of its 368 cities (data/README.md); for the others it is estimated
+//! as `pop_2020 × r`, where `r` is the **lower quartile** of
 //! `urban_pop_2020 / pop_2020` over the cities that have both figures (linear
-//! interpolation between order statistics). Cities with a published figure are
-//! mostly municipalities and provincial capitals, whose urban districts hold a
-//! larger share of their population than ordinary prefectures do; the lower
-//! quartile, rather than the median, corrects part of that selection bias.
-//! When no city has a figure, `r = 1` (the resident population, an upper
-//! bound). Every estimated class is flagged.
+//! interpolation between order statistics). The cities left without a figure
+//! are mostly counties and rural prefectures whose seat is a county, less
+//! urban than a typical city with one, so the lower quartile rather than the
+//! median. When no city has a figure, `r = 1` (the resident population, an
+//! upper bound). Every estimated class is flagged.
+//!
+//! The census's published lists of megacities and super-large cities cover
+//! the mainland only: [`census_scope`] leaves out the special administrative
+//! regions (level `sar`), which are classed like any other city.
 
 use std::fmt;
 
@@ -170,6 +174,14 @@ pub(crate) fn quantile(v: &[f64], q: f64) -> f64 {
     v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
 }
 
+/// The cities the 2020 census lists cover: every city except the special
+/// administrative regions (level `sar`), in city-index order.
+pub fn census_scope(net: &Network) -> Vec<CityIdx> {
+    (0..net.cities().len() as CityIdx)
+        .filter(|&c| net.city(c).level.as_deref() != Some("sar"))
+        .collect()
+}
+
 /// A city's size class and the urban population it was read from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CityClass {
@@ -271,6 +283,23 @@ mod tests {
             assert!(w[0].floor() > w[1].floor());
             assert_eq!(SizeClass::of(w[0].floor()), w[0]);
         }
+    }
+
+    #[test]
+    fn census_scope_leaves_out_the_sars() {
+        let cities = "id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min,level\n\
+            a,A,甲,P,,114.0,22.6,100,,90,,,prefecture\n\
+            hk,HK,港,H,,114.2,22.3,50,,50,,,sar\n\
+            c,C,丙,P,,113.0,22.6,30,,,,,\n";
+        let links = "from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n";
+        let data = crate::io::read_csv_network(("c.csv", cities), ("l.csv", links), None);
+        assert!(data.issues.is_empty(), "{:?}", data.issues);
+        let (net, _) = Network::from_data(data).unwrap();
+        let names: Vec<&str> = census_scope(&net)
+            .iter()
+            .map(|&c| net.city(c).id.as_str())
+            .collect();
+        assert_eq!(names, ["a", "c"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use agglo::algorithms::{
     AgglomerationGrowth, CircleOptions, ClusterStructure, DelineateOptions, Engine, Measure, Pair,
-    SizeClass, Tiers, delineate, growth,
+    SizeClass, Tiers, census_scope, delineate, growth,
 };
 use agglo::io::{round_multipolygon, round6};
 use agglo::{Agglomeration, Cell, CityIdx, Network, Table};
@@ -260,6 +260,10 @@ pub fn tiers(input: &InputArgs, a: &TiersArgs) -> anyhow::Result<ExitCode> {
             "national",
             &(0..net.cities().len() as CityIdx).collect::<Vec<_>>(),
         );
+        let mainland = census_scope(&net);
+        if mainland.len() < net.cities().len() {
+            row("mainland", &mainland);
+        }
         let aggs: Vec<&Agglomeration> = match ag {
             Some(ag) => vec![ag],
             None => net.agglomerations().iter().collect(),
