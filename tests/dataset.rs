@@ -388,7 +388,7 @@ fn county_neighbours_share_a_border() {
 
 #[test]
 fn tiers_reproduce_the_census_lists_of_megacities_and_super_large_cities() {
-    let out = ok(&["tiers", "--cities", "--format", "csv"]);
+    let out = ok(&["tiers", "--list", "--format", "csv"]);
     let mut r = csv::Reader::from_reader(out.as_bytes());
     let mut mega = BTreeSet::new();
     let mut super_large = BTreeSet::new();
