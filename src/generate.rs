@@ -134,7 +134,8 @@ impl GeometricGraph {
 
     /// The undirected [`WGraph`] of the edges, weighted by length.
     pub fn to_wgraph(&self) -> WGraph {
-        WGraph::from_arcs(self.points.len(), &self.edges, true)
+        // Edges join distinct points at a positive finite distance.
+        WGraph::from_arcs(self.points.len(), &self.edges, true).expect("generated edges are valid")
     }
 }
 

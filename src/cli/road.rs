@@ -325,7 +325,7 @@ fn generate(a: &GenerateArgs) -> anyhow::Result<ExitCode> {
             (u, v, units * opt.unit_minutes)
         })
         .collect();
-    let g = RoadGraph::new(lon, lat, &arcs, true, None);
+    let g = RoadGraph::new(lon, lat, &arcs, true, None)?;
     let comment = format!(
         "agglo road generate --nodes {} --seed {} --degree {} --spacing-km {} --speed {}; weights in 0.1 s, coordinates in microdegrees",
         a.nodes, a.seed, a.degree, a.spacing_km, a.speed

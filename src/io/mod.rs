@@ -11,6 +11,7 @@ mod gpkg_rtree;
 mod input;
 mod layer;
 mod layer_geojson;
+pub mod limits;
 mod qgis;
 mod qml;
 mod records;
@@ -21,7 +22,7 @@ pub use csv_out::{agglomerations_csv, cities_csv, links_csv};
 pub use geojson_io::{network_to_geojson, read_geojson_network, round_multipolygon, round6};
 pub use gpkg::{GPKG_APPLICATION_ID, GPKG_USER_VERSION, gpkg_geometry_blob, write_gpkg};
 pub use gpkg_rtree::{RTREE_EXTENSION, rtree_table};
-pub use input::{Input, embedded};
+pub use input::{Input, embedded, open_input, read_text};
 pub use layer::{FieldType, GeometryType, Layer, LayerError, LayerFeature, Value};
 pub use layer_geojson::{layer_to_geojson, write_layer_geojson};
 pub use qgis::{
@@ -30,4 +31,5 @@ pub use qgis::{
 };
 pub(crate) use qml::esc as xml_escape;
 pub use qml::{Style, budget_colour, mode_colour, qml, status_colour};
+pub(crate) use records::is_valid_id;
 pub use records::{AggRecord, LinkRecord, NetworkData};

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use geojson::{FeatureCollection, GeometryValue, JsonObject, JsonValue};
@@ -11,13 +12,21 @@ use rstar::primitives::GeomWithData;
 
 use super::snap::unit_vector;
 use super::{RoadError, RoadGraph};
+use crate::io::limits::{
+    MAX_LINE_BYTES, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_SPEED_KMH, MIN_SPEED_KMH, positive_within,
+};
+use crate::io::{open_input, read_text};
 use crate::network::{EARTH_RADIUS_KM, haversine_km};
 
-fn read(path: &Path) -> Result<String, RoadError> {
-    std::fs::read_to_string(path).map_err(|source| RoadError::Io {
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> RoadError + '_ {
+    move |source| RoadError::Io {
         path: path.to_owned(),
         source,
-    })
+    }
+}
+
+fn read(path: &Path) -> Result<String, RoadError> {
+    read_text(path).map_err(io_err(path))
 }
 
 fn parse_err(path: &Path, line: u64, message: impl Into<String>) -> RoadError {
@@ -25,6 +34,92 @@ fn parse_err(path: &Path, line: u64, message: impl Into<String>) -> RoadError {
         path: path.to_owned(),
         line,
         message: message.into(),
+    }
+}
+
+fn feature_err(path: &Path, index: usize, message: impl Into<String>) -> RoadError {
+    RoadError::Feature {
+        path: path.to_owned(),
+        index,
+        message: message.into(),
+    }
+}
+
+/// Reads the next line of a line-oriented file into `buf` (without the line
+/// end); `false` at the end. A line longer than [`MAX_LINE_BYTES`] or not
+/// UTF-8 is an error, so an endless line cannot grow memory.
+fn next_line<'b>(
+    r: &mut impl BufRead,
+    buf: &'b mut Vec<u8>,
+    path: &Path,
+    line: u64,
+) -> Result<Option<&'b str>, RoadError> {
+    buf.clear();
+    let got = r
+        .by_ref()
+        .take(MAX_LINE_BYTES as u64 + 1)
+        .read_until(b'\n', buf)
+        .map_err(io_err(path))?;
+    if got == 0 {
+        return Ok(None);
+    }
+    if buf.len() > MAX_LINE_BYTES {
+        return Err(parse_err(
+            path,
+            line,
+            format!("line longer than {MAX_LINE_BYTES} bytes"),
+        ));
+    }
+    std::str::from_utf8(buf).map(Some).map_err(|e| {
+        parse_err(
+            path,
+            line,
+            format!("not valid UTF-8 at byte {}", e.valid_up_to() + 1),
+        )
+    })
+}
+
+/// A whole non-negative number token (no sign, exponent or fraction).
+fn whole(path: &Path, line: u64, field: &str, tok: Option<&str>) -> Result<u64, RoadError> {
+    let tok = tok.ok_or_else(|| parse_err(path, line, format!("missing {field}")))?;
+    if !tok.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(parse_err(
+            path,
+            line,
+            format!("{field} {tok:?} is not a whole non-negative number"),
+        ));
+    }
+    tok.parse::<u64>()
+        .map_err(|_| parse_err(path, line, format!("{field} {tok} is too large")))
+}
+
+/// A finite number token.
+fn number(path: &Path, line: u64, field: &str, tok: Option<&str>) -> Result<f64, RoadError> {
+    let tok = tok.ok_or_else(|| parse_err(path, line, format!("missing {field}")))?;
+    tok.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            parse_err(
+                path,
+                line,
+                format!("{field} {tok:?} is not a finite number"),
+            )
+        })
+}
+
+fn no_more<'a>(
+    path: &Path,
+    line: u64,
+    parts: &mut impl Iterator<Item = &'a str>,
+) -> Result<(), RoadError> {
+    match parts.next() {
+        None => Ok(()),
+        Some(t) => Err(parse_err(
+            path,
+            line,
+            format!("unexpected {t:?} at the end of the line"),
+        )),
     }
 }
 
@@ -48,26 +143,16 @@ impl Default for DimacsOptions {
     }
 }
 
-fn fields<'a, const N: usize>(
-    path: &Path,
-    line: u64,
-    parts: &mut impl Iterator<Item = &'a str>,
-) -> Result<[f64; N], RoadError> {
-    let mut out = [0.0; N];
-    for o in out.iter_mut() {
-        let tok = parts
-            .next()
-            .ok_or_else(|| parse_err(path, line, format!("expected {N} numbers")))?;
-        *o = tok
-            .parse::<f64>()
-            .map_err(|_| parse_err(path, line, format!("not a number: {tok:?}")))?;
-    }
-    Ok(out)
-}
-
 /// Reads a DIMACS shortest-path graph: `p sp N M` then `a U V W` arcs with
 /// 1-based node numbers, and optionally the `.co` file (`v ID X Y`). Nodes
 /// without coordinates get NaN (snapping then fails with a clear error).
+///
+/// Header counts are checked against the file, never trusted for memory:
+/// the `p` line must come once, before any arc; the file must hold exactly
+/// `M` arcs; `N` may not exceed twice the arcs plus 1024 (isolated nodes
+/// beyond that would cost memory the file does not pay for); a node has at
+/// most one `v` line. Lines are read one at a time, at most
+/// [`MAX_LINE_BYTES`] each.
 ///
 /// # Complexity
 /// O(m log m) (the arcs are sorted into CSR); memory about 16 bytes per arc
@@ -77,55 +162,87 @@ pub fn read_dimacs(
     co: Option<&Path>,
     opt: DimacsOptions,
 ) -> Result<RoadGraph, RoadError> {
-    // Streamed line by line into one buffer: the text is never held whole.
-    let file = std::fs::File::open(gr).map_err(|source| RoadError::Io {
-        path: gr.to_owned(),
-        source,
-    })?;
-    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-    let mut buf = String::new();
-    let mut n: Option<usize> = None;
+    let file_len = std::fs::metadata(gr).map_err(io_err(gr))?.len();
+    let mut reader =
+        std::io::BufReader::with_capacity(1 << 16, open_input(gr).map_err(io_err(gr))?);
+    let mut buf = Vec::new();
+    // (nodes, declared arcs, line of the `p` line)
+    let mut header: Option<(usize, u64, u64)> = None;
     let mut arcs: Vec<(u32, u32, f64)> = Vec::new();
     let mut line = 0u64;
     loop {
-        buf.clear();
-        let got =
-            std::io::BufRead::read_line(&mut reader, &mut buf).map_err(|source| RoadError::Io {
-                path: gr.to_owned(),
-                source,
-            })?;
-        if got == 0 {
-            break;
-        }
         line += 1;
-        let raw = buf.as_str();
+        let Some(raw) = next_line(&mut reader, &mut buf, gr, line)? else {
+            break;
+        };
         let mut parts = raw.split_ascii_whitespace();
         match parts.next() {
             None | Some("c") => {}
             Some("p") => {
+                if let Some((_, _, at)) = header {
+                    return Err(parse_err(
+                        gr,
+                        line,
+                        format!("a second `p` line (the first is line {at})"),
+                    ));
+                }
                 if parts.next() != Some("sp") {
                     return Err(parse_err(gr, line, "expected `p sp NODES ARCS`"));
                 }
-                let [nn, m] = fields::<2>(gr, line, &mut parts)?;
-                if nn < 1.0 || nn >= u32::MAX as f64 || nn.fract() != 0.0 {
-                    return Err(parse_err(gr, line, format!("bad node count {nn}")));
+                let nn = whole(gr, line, "node count", parts.next())?;
+                let m = whole(gr, line, "arc count", parts.next())?;
+                no_more(gr, line, &mut parts)?;
+                if nn < 1 || nn >= u32::MAX as u64 {
+                    return Err(parse_err(
+                        gr,
+                        line,
+                        format!("node count {nn} is not in 1..{}", u32::MAX),
+                    ));
                 }
-                n = Some(nn as usize);
-                arcs.reserve(m.max(0.0) as usize);
+                if m >= u32::MAX as u64 {
+                    return Err(parse_err(
+                        gr,
+                        line,
+                        format!("arc count {m} is not below {}", u32::MAX),
+                    ));
+                }
+                header = Some((nn as usize, m, line));
+                // Every arc line takes at least 8 bytes (`a 1 2 3` and a line end).
+                let expect = m.min(file_len / 8) as usize;
+                arcs.try_reserve(expect).map_err(|_| {
+                    parse_err(gr, line, format!("cannot reserve memory for {expect} arcs"))
+                })?;
             }
             Some("a") => {
-                let Some(n) = n else {
+                let Some((n, m, _)) = header else {
                     return Err(parse_err(gr, line, "arc before the `p sp` line"));
                 };
-                let [u, v, w] = fields::<3>(gr, line, &mut parts)?;
+                if arcs.len() as u64 >= m {
+                    return Err(parse_err(
+                        gr,
+                        line,
+                        format!("more arcs than the {m} the `p` line declares"),
+                    ));
+                }
+                let u = whole(gr, line, "tail node", parts.next())?;
+                let v = whole(gr, line, "head node", parts.next())?;
+                let w = number(gr, line, "weight", parts.next())?;
+                no_more(gr, line, &mut parts)?;
                 for x in [u, v] {
-                    if x < 1.0 || x > n as f64 || x.fract() != 0.0 {
+                    if x < 1 || x > n as u64 {
                         return Err(parse_err(gr, line, format!("node {x} not in 1..={n}")));
                     }
                 }
                 let minutes = w * opt.unit_minutes;
-                if !(minutes.is_finite() && minutes > 0.0) {
-                    return Err(parse_err(gr, line, format!("weight {w} must be positive")));
+                if !positive_within(minutes, MAX_LINK_MINUTES) {
+                    return Err(parse_err(
+                        gr,
+                        line,
+                        format!(
+                            "weight {w} ({minutes} minutes at {} minutes per unit) is not in (0, {MAX_LINK_MINUTES}] minutes",
+                            opt.unit_minutes
+                        ),
+                    ));
                 }
                 arcs.push((u as u32 - 1, v as u32 - 1, minutes));
             }
@@ -134,39 +251,98 @@ pub fn read_dimacs(
             }
         }
     }
-    let Some(n) = n else {
+    let Some((n, m, at)) = header else {
         return Err(RoadError::Empty {
             path: gr.to_owned(),
             what: "no `p sp` line".into(),
         });
     };
+    if arcs.len() as u64 != m {
+        return Err(parse_err(
+            gr,
+            at,
+            format!(
+                "the `p` line declares {m} arcs but the file has {}",
+                arcs.len()
+            ),
+        ));
+    }
+    let most = 2 * arcs.len() + 1024;
+    if n > most {
+        return Err(parse_err(
+            gr,
+            at,
+            format!(
+                "the `p` line declares {n} nodes but the file's {} arcs can touch at most {}; at most {most} nodes are accepted",
+                arcs.len(),
+                2 * arcs.len()
+            ),
+        ));
+    }
     let (mut lon, mut lat) = (vec![f64::NAN; n], vec![f64::NAN; n]);
     if let Some(co) = co {
-        let text = read(co)?;
-        for (i, raw) in text.lines().enumerate() {
-            let line = i as u64 + 1;
-            let mut parts = raw.split_ascii_whitespace();
-            match parts.next() {
-                None | Some("c") | Some("p") => {}
-                Some("v") => {
-                    let [id, x, y] = fields::<3>(co, line, &mut parts)?;
-                    if id < 1.0 || id > n as f64 || id.fract() != 0.0 {
-                        return Err(parse_err(co, line, format!("node {id} not in 1..={n}")));
-                    }
-                    let (x, y) = (x * opt.coord_scale, y * opt.coord_scale);
-                    if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
-                        return Err(parse_err(co, line, format!("({x}, {y}) is not lon/lat")));
-                    }
-                    lon[id as usize - 1] = x;
-                    lat[id as usize - 1] = y;
+        read_coordinates(co, opt, &mut lon, &mut lat)?;
+    }
+    RoadGraph::new(lon, lat, &arcs, false, None).map_err(|source| RoadError::Graph {
+        path: gr.to_owned(),
+        source,
+    })
+}
+
+/// Reads a DIMACS `.co` file into `lon`/`lat` (one slot per node).
+fn read_coordinates(
+    co: &Path,
+    opt: DimacsOptions,
+    lon: &mut [f64],
+    lat: &mut [f64],
+) -> Result<(), RoadError> {
+    let n = lon.len();
+    let mut reader =
+        std::io::BufReader::with_capacity(1 << 16, open_input(co).map_err(io_err(co))?);
+    let mut buf = Vec::new();
+    let mut first_line = vec![0u64; 0];
+    first_line
+        .try_reserve_exact(n)
+        .map_err(|_| parse_err(co, 0, format!("cannot reserve memory for {n} nodes")))?;
+    first_line.resize(n, 0);
+    let mut line = 0u64;
+    loop {
+        line += 1;
+        let Some(raw) = next_line(&mut reader, &mut buf, co, line)? else {
+            return Ok(());
+        };
+        let mut parts = raw.split_ascii_whitespace();
+        match parts.next() {
+            None | Some("c") | Some("p") => {}
+            Some("v") => {
+                let id = whole(co, line, "node", parts.next())?;
+                let x = number(co, line, "x", parts.next())?;
+                let y = number(co, line, "y", parts.next())?;
+                no_more(co, line, &mut parts)?;
+                if id < 1 || id > n as u64 {
+                    return Err(parse_err(co, line, format!("node {id} not in 1..={n}")));
                 }
-                Some(other) => {
-                    return Err(parse_err(co, line, format!("unknown line type {other:?}")));
+                let i = id as usize - 1;
+                if first_line[i] != 0 {
+                    return Err(parse_err(
+                        co,
+                        line,
+                        format!("node {id} has coordinates already (line {})", first_line[i]),
+                    ));
                 }
+                first_line[i] = line;
+                let (x, y) = (x * opt.coord_scale, y * opt.coord_scale);
+                if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
+                    return Err(parse_err(co, line, format!("({x}, {y}) is not lon/lat")));
+                }
+                lon[i] = x;
+                lat[i] = y;
+            }
+            Some(other) => {
+                return Err(parse_err(co, line, format!("unknown line type {other:?}")));
             }
         }
     }
-    Ok(RoadGraph::new(lon, lat, &arcs, false, None))
 }
 
 /// Writes `g` as DIMACS text (`.gr`, `.co`), weights rounded to whole units
@@ -204,19 +380,38 @@ fn truthy(s: &str) -> Option<bool> {
     }
 }
 
+/// The line of a CSV record or error (1-based), or 0 when unknown.
+fn csv_line(pos: Option<&csv::Position>) -> u64 {
+    pos.map_or(0, |p| p.line())
+}
+
+/// Minutes of an edge of `km` at `speed` km/h, or why they are not plausible.
+fn minutes_at(km: f64, speed: f64) -> Result<f64, String> {
+    let minutes = km / speed * 60.0;
+    if positive_within(minutes, MAX_LINK_MINUTES) {
+        Ok(minutes)
+    } else {
+        Err(format!(
+            "{km} km at {speed} km/h gives {minutes} minutes, not in (0, {MAX_LINK_MINUTES}]"
+        ))
+    }
+}
+
 /// Reads an edge list (`from,to` and `minutes`, or `km` with an optional
 /// `speed_kmh`, and an optional `oneway`) with a node file (`id,lon,lat`).
-/// Edges are two-way unless `oneway` is true.
+/// Edges are two-way unless `oneway` is true. Minutes must lie in
+/// (0, [`MAX_LINK_MINUTES`]], km in (0, [`MAX_LINK_KM`]], speeds in
+/// [[`MIN_SPEED_KMH`], [`MAX_SPEED_KMH`]], and km over speed within the
+/// minutes bound.
 pub fn read_csv_edges(nodes: &Path, edges: &Path, speed_kmh: f64) -> Result<RoadGraph, RoadError> {
-    let open = |p: &Path| {
-        csv::ReaderBuilder::new()
+    let open = |p: &Path| -> Result<csv::Reader<Box<dyn Read>>, RoadError> {
+        Ok(csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
-            .from_path(p)
-            .map_err(|e| parse_err(p, 0, e.to_string()))
+            .from_reader(open_input(p).map_err(io_err(p))?))
     };
     let col = |p: &Path, h: &csv::StringRecord, name: &str| {
         h.iter()
-            .position(|x| x == name)
+            .position(|x| x.trim_start_matches('\u{feff}') == name)
             .ok_or_else(|| parse_err(p, 1, format!("missing column `{name}`")))
     };
     let mut rd = open(nodes)?;
@@ -231,9 +426,9 @@ pub fn read_csv_edges(nodes: &Path, edges: &Path, speed_kmh: f64) -> Result<Road
     );
     let mut index: BTreeMap<String, u32> = BTreeMap::new();
     let (mut ids, mut lon, mut lat) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, rec) in rd.records().enumerate() {
-        let line = i as u64 + 2;
-        let rec = rec.map_err(|e| parse_err(nodes, line, e.to_string()))?;
+    for rec in rd.records() {
+        let rec = rec.map_err(|e| parse_err(nodes, csv_line(e.position()), e.to_string()))?;
+        let line = csv_line(rec.position());
         let id = rec.get(ci).unwrap_or("").to_string();
         let num = |c: usize, name: &str| {
             rec.get(c)
@@ -244,6 +439,9 @@ pub fn read_csv_edges(nodes: &Path, edges: &Path, speed_kmh: f64) -> Result<Road
         let (x, y) = (num(cx, "lon")?, num(cy, "lat")?);
         if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
             return Err(parse_err(nodes, line, format!("({x}, {y}) is not lon/lat")));
+        }
+        if ids.len() >= u32::MAX as usize - 1 {
+            return Err(parse_err(nodes, line, "too many nodes"));
         }
         if id.is_empty() || index.insert(id.clone(), ids.len() as u32).is_some() {
             return Err(parse_err(
@@ -262,15 +460,18 @@ pub fn read_csv_edges(nodes: &Path, edges: &Path, speed_kmh: f64) -> Result<Road
         .map_err(|e| parse_err(edges, 1, e.to_string()))?
         .clone();
     let (cf, ct) = (col(edges, &h, "from")?, col(edges, &h, "to")?);
-    let pos = |name: &str| h.iter().position(|x| x == name);
+    let pos = |name: &str| {
+        h.iter()
+            .position(|x| x.trim_start_matches('\u{feff}') == name)
+    };
     let (cm, ck, cs, co) = (pos("minutes"), pos("km"), pos("speed_kmh"), pos("oneway"));
     if cm.is_none() && ck.is_none() {
         return Err(parse_err(edges, 1, "needs a `minutes` or a `km` column"));
     }
     let mut arcs = Vec::new();
-    for (i, rec) in rd.records().enumerate() {
-        let line = i as u64 + 2;
-        let rec = rec.map_err(|e| parse_err(edges, line, e.to_string()))?;
+    for rec in rd.records() {
+        let rec = rec.map_err(|e| parse_err(edges, csv_line(e.position()), e.to_string()))?;
+        let line = csv_line(rec.position());
         let node = |c: usize| {
             let s = rec.get(c).unwrap_or("");
             index
@@ -280,26 +481,29 @@ pub fn read_csv_edges(nodes: &Path, edges: &Path, speed_kmh: f64) -> Result<Road
         };
         let (a, b) = (node(cf)?, node(ct)?);
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).filter(|s| !s.is_empty());
-        let num = |s: &str, name: &str| {
+        let num = |s: &str, name: &str, lo: f64, hi: f64| {
             s.parse::<f64>()
                 .ok()
-                .filter(|v| v.is_finite() && *v > 0.0)
+                .filter(|v| v.is_finite() && *v > 0.0 && *v >= lo && *v <= hi)
                 .ok_or_else(|| {
                     parse_err(
                         edges,
                         line,
-                        format!("`{name}` must be a positive number, got {s:?}"),
+                        format!(
+                            "`{name}` must be a number in [{lo}, {hi}] (and above 0), got {s:?}"
+                        ),
                     )
                 })
         };
         let minutes = match (get(cm), get(ck)) {
-            (Some(m), _) => num(m, "minutes")?,
+            (Some(m), _) => num(m, "minutes", 0.0, MAX_LINK_MINUTES)?,
             (None, Some(k)) => {
                 let speed = match get(cs) {
-                    Some(s) => num(s, "speed_kmh")?,
+                    Some(s) => num(s, "speed_kmh", MIN_SPEED_KMH, MAX_SPEED_KMH)?,
                     None => speed_kmh,
                 };
-                num(k, "km")? / speed * 60.0
+                let km = num(k, "km", 0.0, MAX_LINK_KM)?;
+                minutes_at(km, speed).map_err(|m| parse_err(edges, line, m))?
             }
             (None, None) => return Err(parse_err(edges, line, "no `minutes` and no `km`")),
         };
@@ -323,7 +527,10 @@ pub fn read_csv_edges(nodes: &Path, edges: &Path, speed_kmh: f64) -> Result<Road
             what: format!("{} nodes, {} arcs", ids.len(), arcs.len()),
         });
     }
-    Ok(RoadGraph::new(lon, lat, &arcs, false, Some(ids)))
+    RoadGraph::new(lon, lat, &arcs, false, Some(ids)).map_err(|source| RoadError::Graph {
+        path: edges.to_owned(),
+        source,
+    })
 }
 
 /// How GeoJSON roads become weighted edges.
@@ -378,12 +585,38 @@ fn prop_str(p: Option<&JsonObject>, k: &str) -> Option<String> {
     }
 }
 
-/// Leading number of a property such as `"50"` or `"50 km/h"`.
-fn leading_number(s: &str) -> Option<f64> {
+/// A speed property such as `"50"`, `"50 km/h"` or `"30 mph"`, in km/h:
+/// `Ok(None)` for a value that is not numeric (OpenStreetMap's `none`,
+/// `signals`, `walk`: the class speed applies), an error for a value that
+/// starts like a number but is not one of those forms (`"1e999"`, `"50;30"`).
+fn speed_value(s: &str) -> Result<Option<f64>, String> {
+    let s = s.trim();
+    if !s.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return Ok(None);
+    }
     let end = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(s.len());
-    s[..end].parse().ok()
+    let factor = match s[end..].trim() {
+        "" | "km/h" | "kmh" | "kph" => 1.0,
+        "mph" => 1.609_344,
+        _ => {
+            return Err(format!(
+                "{s:?} is not a speed (a number, optionally with km/h or mph)"
+            ));
+        }
+    };
+    let v = s[..end]
+        .parse::<f64>()
+        .map_err(|_| format!("{s:?} is not a speed (a number, optionally with km/h or mph)"))?
+        * factor;
+    if (MIN_SPEED_KMH..=MAX_SPEED_KMH).contains(&v) {
+        Ok(Some(v))
+    } else {
+        Err(format!(
+            "{s:?} is not a speed in [{MIN_SPEED_KMH}, {MAX_SPEED_KMH}] km/h"
+        ))
+    }
 }
 
 /// Reads GeoJSON LineString (and MultiLineString) features as roads: each
@@ -392,10 +625,14 @@ fn leading_number(s: &str) -> Option<f64> {
 /// its length is the great-circle length of the whole line, and its minutes
 /// come from the minutes property, else length over the speed property, else
 /// over the class's default speed. `oneway` = yes/true/1 keeps one direction;
-/// `-1` keeps the reverse one. Other geometries are skipped.
+/// `-1` keeps the reverse one. Other geometries are skipped. Every position
+/// must be two finite numbers within lon/lat range; minutes (given or
+/// computed) must lie in (0, [`MAX_LINK_MINUTES`]]. A byte order mark is
+/// skipped. Errors name the feature by its 0-based index.
 pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph, RoadError> {
     let text = read(path)?;
-    let fc: FeatureCollection = serde_json::from_str(&text).map_err(|e| {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let fc: FeatureCollection = serde_json::from_str(text).map_err(|e| {
         parse_err(
             path,
             e.line() as u64,
@@ -429,7 +666,6 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
     };
     let mut arcs = Vec::new();
     for (i, feat) in fc.features.iter().enumerate() {
-        let line = i as u64;
         let lines: Vec<&Vec<geojson::Position>> = match feat.geometry.as_ref().map(|g| &g.value) {
             Some(GeometryValue::LineString { coordinates }) => vec![coordinates],
             Some(GeometryValue::MultiLineString { coordinates }) => coordinates.iter().collect(),
@@ -437,19 +673,23 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
         };
         let props = feat.properties.as_ref();
         for coords in lines {
-            if coords.len() < 2
-                || coords.iter().any(|c| {
-                    c.as_slice().len() < 2
-                        || !c[0].is_finite()
-                        || !c[1].is_finite()
-                        || c[0].abs() > 180.0
-                        || c[1].abs() > 90.0
-                })
-            {
-                return Err(parse_err(
+            if coords.len() < 2 {
+                return Err(feature_err(path, i, "a line needs two or more positions"));
+            }
+            if let Some((k, c)) = coords.iter().enumerate().find(|(_, c)| {
+                c.as_slice().len() < 2
+                    || !c[0].is_finite()
+                    || !c[1].is_finite()
+                    || c[0].abs() > 180.0
+                    || c[1].abs() > 90.0
+            }) {
+                return Err(feature_err(
                     path,
-                    line,
-                    "a line needs two or more lon/lat positions",
+                    i,
+                    format!(
+                        "position {k} {:?} is not [lon, lat] (two finite numbers within ±180, ±90)",
+                        c.as_slice()
+                    ),
                 ));
             }
             let km: f64 = coords
@@ -457,23 +697,35 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
                 .map(|w| haversine_km(w[0][0], w[0][1], w[1][0], w[1][1]))
                 .sum();
             let minutes = if let Some(m) = prop_str(props, &opt.minutes_field) {
-                leading_number(&m).filter(|v| *v > 0.0).ok_or_else(|| {
-                    parse_err(
-                        path,
-                        line,
-                        format!("`{}` {m:?} is not a positive number", opt.minutes_field),
-                    )
-                })?
+                m.parse::<f64>()
+                    .ok()
+                    .filter(|v| positive_within(*v, MAX_LINK_MINUTES))
+                    .ok_or_else(|| {
+                        feature_err(
+                            path,
+                            i,
+                            format!(
+                                "`{}` {m:?} is not a number of minutes in (0, {MAX_LINK_MINUTES}]",
+                                opt.minutes_field
+                            ),
+                        )
+                    })?
             } else {
-                let speed = prop_str(props, &opt.speed_field)
-                    .and_then(|s| leading_number(&s))
-                    .filter(|v| *v > 0.0)
+                let given = match prop_str(props, &opt.speed_field) {
+                    Some(s) => speed_value(&s)
+                        .map_err(|m| feature_err(path, i, format!("`{}` {m}", opt.speed_field)))?,
+                    None => None,
+                };
+                let speed = given
                     .or_else(|| {
                         prop_str(props, &opt.class_field)
                             .and_then(|c| opt.class_speeds.get(&c).copied())
                     })
                     .unwrap_or(opt.default_speed);
-                km / speed * 60.0
+                if km == 0.0 {
+                    continue;
+                }
+                minutes_at(km, speed).map_err(|m| feature_err(path, i, m))?
             };
             let (first, last) = (&coords[0], &coords[coords.len() - 1]);
             let a = node_at(first[0], first[1], &mut lon, &mut lat);
@@ -498,5 +750,8 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
             what: "no LineString with two distinct endpoints".into(),
         });
     }
-    Ok(RoadGraph::new(lon, lat, &arcs, false, None))
+    RoadGraph::new(lon, lat, &arcs, false, None).map_err(|source| RoadError::Graph {
+        path: path.to_owned(),
+        source,
+    })
 }
