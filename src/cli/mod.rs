@@ -1,6 +1,7 @@
 //! Command-line arguments and one module per subcommand.
 
 mod basic;
+mod bounds;
 mod centrality;
 mod map;
 mod qgis;

@@ -1,6 +1,7 @@
 //! Typed access to named fields of one record, recording every problem as an
 //! [`Issue`] rather than stopping at the first.
 
+use super::limits::show;
 use crate::error::{Issue, Loc};
 
 /// A source of named string fields (a CSV row or GeoJSON properties).
@@ -73,7 +74,7 @@ impl<'a, S: FieldSource> Fields<'a, S> {
     pub fn opt_f64_max(&mut self, name: &str, max: f64) -> Option<f64> {
         let v = self.opt_f64(name)?;
         if v > max {
-            self.error(name, format!("must be at most {max}, got {v}"));
+            self.error(name, format!("must be at most {max}, got {}", show(v)));
             return None;
         }
         Some(v)

@@ -38,3 +38,14 @@ pub const MAX_BASE_DEPTH: usize = 64;
 pub fn positive_within(v: f64, max: f64) -> bool {
     v.is_finite() && v > 0.0 && v <= max
 }
+
+/// A number for a message: plain when of everyday size, in scientific
+/// notation when huge or tiny (`1e308`, not 309 digits).
+pub fn show(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || !a.is_finite() || (1e-6..1e15).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}

@@ -8,7 +8,7 @@ use super::{Csr, Network, SpatialIndex, haversine_km};
 use crate::error::{Issue, Issues, LoadError, Severity};
 use crate::io::limits::{
     MAX_ACCESS_MINUTES, MAX_CITY_LAT, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_POPULATION,
-    MAX_SERVICES_PER_DAY, positive_within,
+    MAX_SERVICES_PER_DAY, positive_within, show,
 };
 use crate::io::{AggRecord, LinkRecord, NetworkData, is_valid_id};
 use crate::model::{Agglomeration, CityIdx, Link};
@@ -236,10 +236,13 @@ fn check_city(c: &crate::model::City, issues: &mut Vec<Issue>) {
         return;
     }
     if c.lon.abs() > 180.0 {
-        bad("lon", format!("must lie in [-180, 180], got {}", c.lon));
+        bad(
+            "lon",
+            format!("must lie in [-180, 180], got {}", show(c.lon)),
+        );
     }
     if c.lat.abs() > 90.0 {
-        bad("lat", format!("must lie in [-90, 90], got {}", c.lat));
+        bad("lat", format!("must lie in [-90, 90], got {}", show(c.lat)));
     } else if c.lat.abs() > MAX_CITY_LAT {
         bad(
             "lat",
@@ -271,7 +274,10 @@ fn check_city(c: &crate::model::City, issues: &mut Vec<Issue>) {
         {
             bad(
                 field,
-                format!("must lie in [0, {MAX_ACCESS_MINUTES}] minutes, got {v}"),
+                format!(
+                    "must lie in [0, {MAX_ACCESS_MINUTES}] minutes, got {}",
+                    show(v)
+                ),
             );
         }
     }
@@ -286,13 +292,16 @@ fn check_link_numbers(l: &LinkRecord, issues: &mut Vec<Issue>) {
     if !l.minutes.is_nan() && l.minutes != 0.0 && !positive_within(l.minutes, MAX_LINK_MINUTES) {
         bad(
             "minutes",
-            format!("must lie in (0, {MAX_LINK_MINUTES}], got {}", l.minutes),
+            format!(
+                "must lie in (0, {MAX_LINK_MINUTES}], got {}",
+                show(l.minutes)
+            ),
         );
     }
     if l.km < 0.0 || l.km > MAX_LINK_KM {
         bad(
             "km",
-            format!("must lie in [0, {MAX_LINK_KM}], got {}", l.km),
+            format!("must lie in [0, {MAX_LINK_KM}], got {}", show(l.km)),
         );
     }
     if let Some(v) = l.services_per_day
@@ -301,7 +310,7 @@ fn check_link_numbers(l: &LinkRecord, issues: &mut Vec<Issue>) {
     {
         bad(
             "services_per_day",
-            format!("must lie in [0, {MAX_SERVICES_PER_DAY}], got {v}"),
+            format!("must lie in [0, {MAX_SERVICES_PER_DAY}], got {}", show(v)),
         );
     }
 }
@@ -329,7 +338,8 @@ fn check_geometry(
             Some("geometry"),
             format!(
                 "position {k} ({}, {}) is not lon/lat within ±180, ±90",
-                p.x, p.y
+                show(p.x),
+                show(p.y)
             ),
         ));
         return None;

@@ -14,6 +14,7 @@ use super::snap::unit_vector;
 use super::{RoadError, RoadGraph};
 use crate::io::limits::{
     MAX_LINE_BYTES, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_SPEED_KMH, MIN_SPEED_KMH, positive_within,
+    show,
 };
 use crate::io::{open_input, read_text};
 use crate::network::{EARTH_RADIUS_KM, haversine_km};
@@ -239,7 +240,9 @@ pub fn read_dimacs(
                         gr,
                         line,
                         format!(
-                            "weight {w} ({minutes} minutes at {} minutes per unit) is not in (0, {MAX_LINK_MINUTES}] minutes",
+                            "weight {} ({} minutes at {} minutes per unit) is not in (0, {MAX_LINK_MINUTES}] minutes",
+                            show(w),
+                            show(minutes),
                             opt.unit_minutes
                         ),
                     ));
@@ -392,7 +395,10 @@ fn minutes_at(km: f64, speed: f64) -> Result<f64, String> {
         Ok(minutes)
     } else {
         Err(format!(
-            "{km} km at {speed} km/h gives {minutes} minutes, not in (0, {MAX_LINK_MINUTES}]"
+            "{} km at {} km/h gives {} minutes, not in (0, {MAX_LINK_MINUTES}]",
+            show(km),
+            show(speed),
+            show(minutes)
         ))
     }
 }

@@ -7,7 +7,7 @@ use super::edit::{Edit, Scenario, parse_mode};
 use super::{EditProblem, ScenarioError};
 use crate::error::{Loc, Pos, Severity};
 use crate::io::limits::{
-    MAX_ACCESS_MINUTES, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_SERVICES_PER_DAY, positive_within,
+    MAX_ACCESS_MINUTES, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_SERVICES_PER_DAY, positive_within, show,
 };
 use crate::io::{LinkRecord, NetworkData};
 use crate::model::{City, Mode};
@@ -129,7 +129,7 @@ impl Ctx<'_> {
             && v.is_finite()
             && v > max
         {
-            self.bad(field, format!("must be at most {max}, got {v}"));
+            self.bad(field, format!("must be at most {max}, got {}", show(v)));
         }
     }
     fn mode(&mut self, field: &str, s: &str) -> Option<Mode> {
@@ -415,11 +415,12 @@ fn apply_one(data: &mut NetworkData, e: &Edit, ctx: &mut Ctx, file: &Arc<str>) {
                 ctx.bad(
                     "factor",
                     format!(
-                        "{factor} × {} minutes ({}–{}) gives {} minutes, not in (0, {MAX_LINK_MINUTES}]",
-                        l.minutes,
+                        "{} × {} minutes ({}–{}) gives {} minutes, not in (0, {MAX_LINK_MINUTES}]",
+                        show(*factor),
+                        show(l.minutes),
                         l.from,
                         l.to,
-                        l.minutes * factor
+                        show(l.minutes * factor)
                     ),
                 );
                 return;
