@@ -443,6 +443,9 @@ pub fn run_guarded(
     }
 }
 
+/// Largest mutated file (or its seed's size, when larger).
+pub const MAX_CASE_BYTES: usize = 256 << 10;
+
 /// Values that break careless readers: extremes, non-numbers, huge counts,
 /// path tricks.
 const NASTY: &[&str] = &[
@@ -546,7 +549,8 @@ fn mutate_once(rng: &mut XorShift, b: &mut Vec<u8>) {
             if !l.is_empty() {
                 let (s, e) = l[rng.below(l.len())];
                 let copy = b[s..e].to_vec();
-                let times = if rng.below(4) == 0 { 50 } else { 1 };
+                let many = b.len() + 50 * copy.len() <= MAX_CASE_BYTES;
+                let times = if many && rng.below(4) == 0 { 50 } else { 1 };
                 for _ in 0..times {
                     b.splice(e..e, copy.iter().copied());
                 }
@@ -609,6 +613,9 @@ pub fn mutate(rng: &mut XorShift, target: Target, seed: &Bundle) -> Bundle {
     for _ in 0..1 + rng.below(4) {
         mutate_once(rng, f);
     }
+    // Inputs stay small, so that memory a case takes comes from the reader,
+    // not from the size of what it was given.
+    f.truncate(MAX_CASE_BYTES.max(seed.files[i].1.len()));
     out
 }
 

@@ -447,3 +447,33 @@ fn road_generate_refuses_a_square_beyond_lon_lat_and_writes_readable_files() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn saved_crashers_are_handled() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/crashes");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "case") {
+            continue;
+        }
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let target = agglo::fuzz::Target::ALL
+            .into_iter()
+            .find(|t| name.starts_with(&format!("{}-", t.name())))
+            .unwrap_or_else(|| panic!("{name}: no target of that name"));
+        let bundle = agglo::fuzz::Bundle::from_bytes(&std::fs::read(&p).unwrap())
+            .unwrap_or_else(|| panic!("{name}: not a saved bundle"));
+        let work = tempfile::tempdir().unwrap();
+        let v = agglo::fuzz::run_guarded(
+            target,
+            &bundle,
+            work.path(),
+            std::time::Duration::from_secs(30),
+        )
+        .unwrap();
+        assert!(!v.is_failure(), "{name}: {v:?}");
+        n += 1;
+    }
+    eprintln!("{n} saved crasher(s) replayed");
+}
