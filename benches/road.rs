@@ -17,7 +17,8 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|&(a, b, d)| (a, b, d * 30.0 / 40.0 * 60.0))
         .collect();
-    let g = agglo::algorithms::centrality::WGraph::from_arcs(geo.points.len(), &edges, true);
+    let g =
+        agglo::algorithms::centrality::WGraph::from_arcs(geo.points.len(), &edges, true).unwrap();
     let n = g.node_count();
     let mut group = c.benchmark_group("road 10k");
     group.sample_size(10);

@@ -265,3 +265,34 @@ pub enum WriteError {
         entry: String,
     },
 }
+
+/// Failure to build a compact graph from a list of arcs.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GraphError {
+    /// An arc names a node at or beyond the node count.
+    #[error("arc {arc}: node {node} is out of range (the graph has {nodes} nodes)")]
+    NodeOutOfRange {
+        /// 0-based position of the arc in the list.
+        arc: usize,
+        /// The bad node index.
+        node: u32,
+        /// Number of nodes.
+        nodes: usize,
+    },
+    /// An arc's weight is not a positive finite number.
+    #[error("arc {arc}: weight {weight} is not a positive finite number")]
+    BadWeight {
+        /// 0-based position of the arc in the list.
+        arc: usize,
+        /// The bad weight.
+        weight: f64,
+    },
+    /// More nodes or arcs than `u32` indices can address.
+    #[error("{what} exceeds the limit of {limit}")]
+    TooLarge {
+        /// What is counted (`nodes` or `arcs`).
+        what: &'static str,
+        /// The limit.
+        limit: u64,
+    },
+}

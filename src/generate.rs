@@ -42,17 +42,24 @@ impl XorShift {
     }
 }
 
-/// `n` points in the unit square (fixed `seed`), edges between points closer
-/// than `r`. The points are bucketed in a grid of cell `r`, so building costs
-/// O(n + m) for m edges.
+/// `n` points in the unit square (fixed `seed`), edges between distinct
+/// points closer than `r`. The points are bucketed in a grid of cells at
+/// least `r` wide (at most about n cells), so building costs O(n + m) for m
+/// edges when `r` is about the mean spacing or smaller.
 pub fn random_geometric_points(n: usize, r: f64, seed: u64) -> GeometricGraph {
     let mut rng = XorShift::new(seed);
     let points: Vec<(f64, f64)> = (0..n).map(|_| (rng.next_f64(), rng.next_f64())).collect();
-    let g = ((1.0 / r).ceil() as usize).max(1);
+    // Cells at least `r` wide, and no more cells than about n: a tiny (or
+    // NaN) radius cannot ask for a grid larger than the points.
+    let g = (1.0 / r)
+        .ceil()
+        .min((n as f64).sqrt().ceil() + 1.0)
+        .max(1.0) as usize;
+    let size = 1.0 / g as f64;
     let cell = |p: (f64, f64)| {
         (
-            ((p.0 / r) as usize).min(g - 1),
-            ((p.1 / r) as usize).min(g - 1),
+            ((p.0 / size) as usize).min(g - 1),
+            ((p.1 / size) as usize).min(g - 1),
         )
     };
     let mut grid = vec![Vec::new(); g * g];
@@ -69,7 +76,7 @@ pub fn random_geometric_points(n: usize, r: f64, seed: u64) -> GeometricGraph {
                     if (j as usize) > i {
                         let q = points[j as usize];
                         let d = ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt();
-                        if d < r {
+                        if d < r && d > 0.0 {
                             edges.push((i as u32, j, d));
                         }
                     }
@@ -134,7 +141,8 @@ impl GeometricGraph {
 
     /// The undirected [`WGraph`] of the edges, weighted by length.
     pub fn to_wgraph(&self) -> WGraph {
-        WGraph::from_arcs(self.points.len(), &self.edges, true)
+        // Edges join distinct points at a positive finite distance.
+        WGraph::from_arcs(self.points.len(), &self.edges, true).expect("generated edges are valid")
     }
 }
 
@@ -143,9 +151,83 @@ pub fn random_geometric(n: usize, r: f64, seed: u64) -> WGraph {
     random_geometric_points(n, r, seed).to_wgraph()
 }
 
+/// The lon/lat extent of a generated square network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SquareExtent {
+    /// Side of the square, km.
+    pub side_km: f64,
+    /// Degrees of longitude spanned.
+    pub deg_lon: f64,
+    /// Degrees of latitude spanned.
+    pub deg_lat: f64,
+}
+
+/// A generated square does not fit within lon/lat range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "a square of {side_km:.1} km from ({lon0}, {lat0}) reaches ({lon1:.3}, {lat1:.3}), outside lon [-180, 180] or lat [-85, 85]"
+)]
+pub struct ExtentError {
+    /// Side of the square, km.
+    pub side_km: f64,
+    /// South-west corner.
+    pub lon0: f64,
+    /// South-west corner.
+    pub lat0: f64,
+    /// North-east corner reached.
+    pub lon1: f64,
+    /// North-east corner reached.
+    pub lat1: f64,
+}
+
+/// The square holding `nodes` points about `spacing_km` apart with its
+/// south-west corner at (`lon0`, `lat0`): its side is √nodes × spacing.
+///
+/// # Errors
+/// [`ExtentError`] when the square leaves lon [-180, 180] or lat [-85, 85],
+/// so that a generated `.co` file is always readable.
+pub fn square_extent(
+    nodes: usize,
+    spacing_km: f64,
+    lon0: f64,
+    lat0: f64,
+) -> Result<SquareExtent, ExtentError> {
+    let side_km = (nodes as f64).sqrt() * spacing_km;
+    let deg_lat = side_km / 111.195;
+    let deg_lon = deg_lat / lat0.to_radians().cos().max(0.01);
+    let (lon1, lat1) = (lon0 + deg_lon, lat0 + deg_lat);
+    let inside = |v: f64, lim: f64| v.is_finite() && v.abs() <= lim;
+    if inside(lon0, 180.0) && inside(lon1, 180.0) && inside(lat0, 85.0) && inside(lat1, 85.0) {
+        Ok(SquareExtent {
+            side_km,
+            deg_lon,
+            deg_lat,
+        })
+    } else {
+        Err(ExtentError {
+            side_km,
+            lon0,
+            lat0,
+            lon1,
+            lat1,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tiny_radius_and_far_squares_are_refused_or_bounded() {
+        let g = random_geometric_points(50, radius_for_degree(50, 1e-300), 1);
+        assert!(g.edges.is_empty());
+        let g = random_geometric_points(50, f64::NAN, 1);
+        assert!(g.edges.is_empty());
+        assert!(square_extent(1000, 0.3, 116.0, 39.5).is_ok());
+        assert!(square_extent(1000, 0.3, 116.0, 1000.0).is_err());
+        assert!(square_extent(20_000_000, 100.0, 116.0, 39.5).is_err());
+    }
 
     #[test]
     fn edges_are_exactly_the_close_pairs() {

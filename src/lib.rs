@@ -54,6 +54,7 @@
 
 pub mod algorithms;
 pub mod error;
+pub mod fuzz;
 pub mod generate;
 pub mod io;
 pub mod model;

@@ -202,7 +202,7 @@ proptest! {
     fn betweenness_equals_brute_force(n in 2usize..12, raw in proptest::collection::vec((0u32..12, 0u32..12, 1u32..5), 1..40)) {
         // Small integer weights: many exact ties, all counted.
         let arcs: Vec<(u32, u32, f64)> = raw.iter().filter(|a| (a.0 as usize) < n && (a.1 as usize) < n && a.0 != a.1).map(|&(a, b, w)| (a, b, w as f64)).collect();
-        let g = WGraph::from_arcs(n, &arcs, false);
+        let g = WGraph::from_arcs(n, &arcs, false).unwrap();
         // Parallel arcs keep the lightest, as WGraph does.
         let mut arcs = arcs;
         arcs.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)));

@@ -36,7 +36,7 @@ fn load(file: &str) -> Case {
         .iter()
         .map(|e| (ix(&e[0]), ix(&e[1]), e[2].as_f64().unwrap()))
         .collect();
-    let g = WGraph::from_arcs(nodes.len(), &arcs, !directed);
+    let g = WGraph::from_arcs(nodes.len(), &arcs, !directed).unwrap();
     let pop = nodes
         .iter()
         .map(|n| v["populations"][n].as_f64().unwrap())

@@ -459,7 +459,11 @@ fn geojson_layers_carry_class_role_growth_and_areas() {
 fn bad_arguments_are_named() {
     let o = run(&["delineate", "--minutes", "0"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("got 0"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 is not in (0, 10080]"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["delineate", "--core-min-pop", "99000000"]);
     assert!(stderr(&o).contains("99000000"), "{}", stderr(&o));
     let o = run(&["structure", "--agglomeration", "atlantis"]);

@@ -8,6 +8,7 @@ mod circles;
 mod delineate;
 mod growth;
 pub mod heap;
+pub mod marks;
 mod search;
 mod structure;
 mod tiers;

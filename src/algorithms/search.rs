@@ -11,6 +11,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
+use super::marks::{Marks, REACHED, SETTLED};
 use super::time_model::{TimeModel, same_vehicle_class};
 use crate::model::{CityIdx, Mode};
 use crate::network::{Csr, Network};
@@ -95,10 +96,13 @@ pub struct Engine<'n> {
 pub struct Workspace {
     label: Vec<f64>,
     pred: Vec<u32>,
-    touched: Vec<u32>,
+    /// States reached (labelled) or settled by the current search.
+    marks: Marks,
     heap: BinaryHeap<Reverse<(u64, u32)>>,
     city_time: Vec<f64>,
     city_state: Vec<u32>,
+    /// Cities reached by the current search ([`REACHED`]).
+    city_marks: Marks,
     city_touched: Vec<CityIdx>,
     last_dir: Option<Direction>,
 }
@@ -233,35 +237,35 @@ impl<'n> Engine<'n> {
         Workspace {
             label: vec![f64::INFINITY; states],
             pred: vec![NONE; states],
+            marks: Marks::new(states),
             city_time: vec![f64::INFINITY; n],
             city_state: vec![NONE; n],
+            city_marks: Marks::new(n),
             ..Workspace::default()
         }
     }
 
     fn reset(&self, ws: &mut Workspace) {
-        if ws.label.len() != self.fwd.csr.arc_count() * self.layers {
+        if ws.label.len() != self.fwd.csr.arc_count() * self.layers
+            || ws.city_time.len() != self.net.cities().len()
+        {
             *ws = self.workspace();
         }
-        for &s in &ws.touched {
-            ws.label[s as usize] = f64::INFINITY;
-            ws.pred[s as usize] = NONE;
-        }
-        for &c in &ws.city_touched {
-            ws.city_time[c as usize] = f64::INFINITY;
-            ws.city_state[c as usize] = NONE;
-        }
-        ws.touched.clear();
+        ws.marks.clear();
+        ws.city_marks.clear();
         ws.city_touched.clear();
         ws.heap.clear();
     }
 
     fn relax(ws: &mut Workspace, s: u32, d: f64, pred: u32) {
         let i = s as usize;
-        if d < ws.label[i] {
-            if ws.label[i] == f64::INFINITY {
-                ws.touched.push(s);
-            }
+        let better = match ws.marks.get(s) {
+            0 => true,
+            REACHED => d < ws.label[i],
+            _ => false,
+        };
+        if better {
+            ws.marks.set(s, REACHED);
             ws.label[i] = d;
             ws.pred[i] = pred;
             ws.heap.push(Reverse((d.to_bits(), s)));
@@ -270,13 +274,14 @@ impl<'n> Engine<'n> {
 
     fn settle_city(ws: &mut Workspace, c: CityIdx, t: f64, state: u32) {
         let i = c as usize;
-        if t < ws.city_time[i] {
-            if ws.city_time[i] == f64::INFINITY {
-                ws.city_touched.push(c);
-            }
-            ws.city_time[i] = t;
-            ws.city_state[i] = state;
+        if ws.city_marks.get(c) == 0 {
+            ws.city_marks.set(c, REACHED);
+            ws.city_touched.push(c);
+        } else if t >= ws.city_time[i] {
+            return;
         }
+        ws.city_time[i] = t;
+        ws.city_state[i] = state;
     }
 
     /// Runs one bounded search from (or, with [`Direction::In`], towards)
@@ -311,12 +316,13 @@ impl<'n> Engine<'n> {
         }
         while let Some(Reverse((bits, s))) = ws.heap.pop() {
             let d = f64::from_bits(bits);
-            if d > ws.label[s as usize] {
+            if ws.marks.get(s) == SETTLED || d > ws.label[s as usize] {
                 continue;
             }
             if d > budget {
                 break;
             }
+            ws.marks.set(s, SETTLED);
             let layer = s / arcs;
             let a = (s % arcs) as usize;
             let arc = g.csr.arcs()[a];
@@ -363,7 +369,11 @@ impl<'n> Engine<'n> {
 
     /// Door-to-door minutes to `city` in the last search (infinite if not reached).
     pub fn time_to(&self, ws: &Workspace, city: CityIdx) -> f64 {
-        ws.city_time[city as usize]
+        if ws.city_marks.get(city) == REACHED {
+            ws.city_time[city as usize]
+        } else {
+            f64::INFINITY
+        }
     }
 
     /// The links of the best trip to (or from) `city` in the last search, in
@@ -376,7 +386,11 @@ impl<'n> Engine<'n> {
             Direction::In => &self.bwd,
         };
         let mut out = Vec::new();
-        let mut s = ws.city_state[city as usize];
+        let mut s = if ws.city_marks.get(city) == REACHED {
+            ws.city_state[city as usize]
+        } else {
+            NONE
+        };
         while s != NONE {
             let a = (s % arcs) as usize;
             let arc = g.csr.arcs()[a];

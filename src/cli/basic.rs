@@ -61,14 +61,14 @@ pub struct CitiesArgs {
 
 #[derive(Debug, Args)]
 pub struct NearestArgs {
-    /// Longitude (x), WGS84 degrees.
-    #[arg(long, allow_hyphen_values = true)]
+    /// Longitude (x), WGS84 degrees. Range [-180, 180].
+    #[arg(long, allow_hyphen_values = true, value_parser = super::bounds::lon)]
     pub lon: f64,
-    /// Latitude (y), WGS84 degrees.
-    #[arg(long, allow_hyphen_values = true)]
+    /// Latitude (y), WGS84 degrees. Range [-90, 90].
+    #[arg(long, allow_hyphen_values = true, value_parser = super::bounds::lat)]
     pub lat: f64,
-    /// How many cities.
-    #[arg(short, long, default_value_t = 5)]
+    /// How many cities. Range [1, 100000].
+    #[arg(short, long, default_value_t = 5, value_parser = super::bounds::count)]
     pub k: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]

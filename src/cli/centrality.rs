@@ -90,26 +90,26 @@ pub struct CentralityArgs {
     /// Edge weight.
     #[arg(long, value_enum, default_value_t = WeightArg::Minutes)]
     pub weight: WeightArg,
-    /// Count only pairs at most this far apart (minutes, or km with --weight km); several allowed.
-    #[arg(long, value_delimiter = ',')]
+    /// Count only pairs at most this far apart (minutes, or km with --weight km); several allowed. Range (0, 1e6].
+    #[arg(long, value_delimiter = ',', value_parser = super::bounds::cutoff)]
     pub within: Vec<f64>,
     /// Which paths count.
     #[arg(long, value_enum, default_value_t = PathsArg::Members)]
     pub paths: PathsArg,
-    /// Half-life (minutes) of the exponential (Hansen) accessibility.
-    #[arg(long, default_value_t = 30.0)]
+    /// Half-life (minutes) of the exponential (Hansen) accessibility. Range (0, 10080].
+    #[arg(long, default_value_t = 30.0, value_parser = super::bounds::scale)]
     pub half_life: f64,
-    /// Budget (minutes) of the step and linear accessibility.
-    #[arg(long, default_value_t = 60.0)]
+    /// Budget (minutes) of the step and linear accessibility. Range (0, 10080].
+    #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
-    /// Scale (minutes) of the inverse-power accessibility (1 + t/scale)^-exponent.
-    #[arg(long, default_value_t = 30.0)]
+    /// Scale (minutes) of the inverse-power accessibility (1 + t/scale)^-exponent. Range (0, 10080].
+    #[arg(long, default_value_t = 30.0, value_parser = super::bounds::scale)]
     pub power_scale: f64,
-    /// Exponent of the inverse-power accessibility.
-    #[arg(long, default_value_t = 2.0)]
+    /// Exponent of the inverse-power accessibility. Range (0, 100].
+    #[arg(long, default_value_t = 2.0, value_parser = super::bounds::exponent)]
     pub power_exponent: f64,
-    /// Standard deviation (minutes) of the Gaussian accessibility.
-    #[arg(long, default_value_t = 30.0)]
+    /// Standard deviation (minutes) of the Gaussian accessibility. Range (0, 10080].
+    #[arg(long, default_value_t = 30.0, value_parser = super::bounds::scale)]
     pub gauss_sigma: f64,
     /// Sort each agglomeration by this measure (descending).
     #[arg(long, default_value = "betweenness_norm")]

@@ -19,8 +19,8 @@ pub struct MapArgs {
     /// Draw this agglomeration and its cores' circles (default: the whole network).
     #[arg(long)]
     pub agglomeration: Option<String>,
-    /// Circle budgets in minutes, comma-separated; `0` draws no circles.
-    #[arg(long, value_delimiter = ',', default_value = "30,60,90")]
+    /// Circle budgets in minutes, comma-separated; `0` draws no circles. Range [0, 10080].
+    #[arg(long, value_delimiter = ',', default_value = "30,60,90", value_parser = super::bounds::budget_or_zero)]
     pub minutes: Vec<f64>,
     /// Colour the members by this measure of `agglo centrality` (with --agglomeration).
     #[arg(long)]
@@ -35,11 +35,11 @@ pub struct MapArgs {
     /// Title (default: names the agglomeration and the budgets).
     #[arg(long)]
     pub title: Option<String>,
-    /// Width in px (height is three quarters of it).
-    #[arg(long, default_value_t = 1200.0)]
+    /// Width in px (height is three quarters of it). Range [100, 20000].
+    #[arg(long, default_value_t = 1200.0, value_parser = super::bounds::width_px)]
     pub width: f64,
-    /// Local speed (km/h) at which minutes left on arrival are spent.
-    #[arg(long, default_value_t = 30.0)]
+    /// Local speed (km/h) at which minutes left on arrival are spent. Range [1, 200] km/h.
+    #[arg(long, default_value_t = 30.0, value_parser = super::bounds::local_speed)]
     pub local_speed: f64,
     /// Output file: `.svg` or `.png` (`-`: SVG on stdout).
     #[arg(long)]

@@ -11,6 +11,7 @@ macro_rules! outln {
 }
 
 mod basic;
+mod bounds;
 mod centrality;
 mod map;
 mod qgis;

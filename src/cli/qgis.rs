@@ -39,14 +39,14 @@ impl Lang {
 /// Options of the layers of the default analyses.
 #[derive(Debug, Args, Clone)]
 pub struct LayerArgs {
-    /// Circle budgets in minutes (nested circles, one search per core).
-    #[arg(long, value_delimiter = ',', default_value = "30,60,90")]
+    /// Circle budgets in minutes (nested circles, one search per core). Range (0, 10080].
+    #[arg(long, value_delimiter = ',', default_value = "30,60,90", value_parser = super::bounds::budget)]
     pub minutes: Vec<f64>,
     /// Label language of the city and centrality layers' styles.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
-    /// Local speed (km/h) at which minutes left on arrival are spent.
-    #[arg(long, default_value_t = 30.0)]
+    /// Local speed (km/h) at which minutes left on arrival are spent. Range [1, 200] km/h.
+    #[arg(long, default_value_t = 30.0, value_parser = super::bounds::local_speed)]
     pub local_speed: f64,
     /// Centrality measure of the `centrality` layer (a measure of `agglo centrality`), or `none`.
     #[arg(long, default_value = "betweenness_norm")]

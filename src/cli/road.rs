@@ -69,17 +69,17 @@ pub struct GraphArgs {
     /// Node file (id,lon,lat) of a CSV edge list.
     #[arg(long, value_name = "FILE")]
     pub nodes: Option<PathBuf>,
-    /// DIMACS: minutes per unit of arc weight (tenths of a second: 1/600).
-    #[arg(long, default_value_t = 1.0 / 600.0)]
+    /// DIMACS: minutes per unit of arc weight (tenths of a second: 1/600). Range (0, 1000].
+    #[arg(long, default_value_t = 1.0 / 600.0, value_parser = super::bounds::unit_minutes)]
     pub unit_minutes: f64,
-    /// DIMACS: degrees per coordinate unit (microdegrees: 1e-6).
-    #[arg(long, default_value_t = 1e-6)]
+    /// DIMACS: degrees per coordinate unit (microdegrees: 1e-6). Range (0, 1].
+    #[arg(long, default_value_t = 1e-6, value_parser = super::bounds::coord_scale)]
     pub coord_scale: f64,
-    /// GeoJSON: endpoints closer than this (metres) are one node.
-    #[arg(long, default_value_t = 1.0)]
+    /// GeoJSON: endpoints closer than this (metres) are one node. Range [0, 10000].
+    #[arg(long, default_value_t = 1.0, value_parser = super::bounds::snap_m)]
     pub snap_m: f64,
-    /// Speed (km/h) for edges with a length but no minutes, speed or known class.
-    #[arg(long, default_value_t = 40.0)]
+    /// Speed (km/h) for edges with a length but no minutes, speed or known class. Range [1, 1000] km/h.
+    #[arg(long, default_value_t = 40.0, value_parser = super::bounds::speed)]
     pub speed: f64,
 }
 
@@ -158,26 +158,26 @@ pub struct InfoArgs {
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Number of random points (the largest connected component is kept).
-    #[arg(long)]
+    /// Number of random points (the largest connected component is kept). Range [2, 20000000].
+    #[arg(long, value_parser = super::bounds::nodes)]
     pub nodes: usize,
     /// Seed of the generator.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Mean degree aimed at (edges join points closer than the matching radius).
-    #[arg(long, default_value_t = 5.0)]
+    /// Mean degree aimed at (edges join points closer than the matching radius). Range [0.5, 50].
+    #[arg(long, default_value_t = 5.0, value_parser = super::bounds::degree)]
     pub degree: f64,
-    /// Mean spacing of points, km (sets the square's side).
-    #[arg(long, default_value_t = 0.3)]
+    /// Mean spacing of points, km (sets the square's side). Range [0.001, 100].
+    #[arg(long, default_value_t = 0.3, value_parser = super::bounds::spacing_km)]
     pub spacing_km: f64,
-    /// Speed on every edge, km/h.
-    #[arg(long, default_value_t = 40.0)]
+    /// Speed on every edge, km/h. Range [1, 1000] km/h.
+    #[arg(long, default_value_t = 40.0, value_parser = super::bounds::speed)]
     pub speed: f64,
-    /// South-west corner: longitude.
-    #[arg(long, default_value_t = 116.0, allow_negative_numbers = true)]
+    /// South-west corner: longitude. Range [-180, 180].
+    #[arg(long, default_value_t = 116.0, allow_negative_numbers = true, value_parser = super::bounds::lon)]
     pub lon0: f64,
-    /// South-west corner: latitude.
-    #[arg(long, default_value_t = 39.5, allow_negative_numbers = true)]
+    /// South-west corner: latitude. Range [-80, 80].
+    #[arg(long, default_value_t = 39.5, allow_negative_numbers = true, value_parser = super::bounds::lat0)]
     pub lat0: f64,
     /// Output prefix: writes PREFIX.gr and PREFIX.co.
     #[arg(long)]
@@ -205,11 +205,11 @@ impl SnapArgs {
 /// A point given on the command line.
 #[derive(Debug, Args)]
 pub struct FromArgs {
-    /// Origin longitude.
-    #[arg(long, allow_negative_numbers = true)]
+    /// Origin longitude. Range [-180, 180].
+    #[arg(long, allow_negative_numbers = true, value_parser = super::bounds::lon)]
     pub from_lon: f64,
-    /// Origin latitude.
-    #[arg(long, allow_negative_numbers = true)]
+    /// Origin latitude. Range [-90, 90].
+    #[arg(long, allow_negative_numbers = true, value_parser = super::bounds::lat)]
     pub from_lat: f64,
 }
 
@@ -221,14 +221,14 @@ pub struct ReachArgs {
     pub from: FromArgs,
     #[command(flatten)]
     pub snap: SnapArgs,
-    /// Budget(s) in minutes, comma-separated: nested results from one search.
-    #[arg(long, value_delimiter = ',', default_value = "60")]
+    /// Budget(s) in minutes, comma-separated: nested results from one search. Range (0, 10080].
+    #[arg(long, value_delimiter = ',', default_value = "60", value_parser = super::bounds::budget)]
     pub minutes: Vec<f64>,
-    /// Local speed (km/h) at which minutes left at a node are spent.
-    #[arg(long, default_value_t = 30.0)]
+    /// Local speed (km/h) at which minutes left at a node are spent. Range [1, 200] km/h.
+    #[arg(long, default_value_t = 30.0, value_parser = super::bounds::local_speed)]
     pub local_speed: f64,
-    /// Smallest grid cell (km) for thinning the disks of the circle polygon.
-    #[arg(long, default_value_t = 0.5)]
+    /// Smallest grid cell (km) for thinning the disks of the circle polygon. Range [0.01, 1000].
+    #[arg(long, default_value_t = 0.5, value_parser = super::bounds::cell_km)]
     pub cell_km: f64,
     /// Write the circles as GeoJSON polygons.
     #[arg(long)]
@@ -264,11 +264,11 @@ pub struct CentralityArgs {
     /// Seed of the sample.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Failure probability δ of the sampled bound.
-    #[arg(long, default_value_t = 0.1)]
+    /// Failure probability δ of the sampled bound. Range (0, 1).
+    #[arg(long, default_value_t = 0.1, value_parser = super::bounds::probability)]
     pub delta: f64,
-    /// Cutoffs in minutes, comma-separated (one pass): measures over pairs within each.
-    #[arg(long, value_delimiter = ',')]
+    /// Cutoffs in minutes, comma-separated (one pass): measures over pairs within each. Range (0, 1e6].
+    #[arg(long, value_delimiter = ',', value_parser = super::bounds::cutoff)]
     pub within: Vec<f64>,
     /// Print only the top N nodes by betweenness (0: all).
     #[arg(long, default_value_t = 20)]
@@ -330,11 +330,13 @@ fn generate(a: &GenerateArgs) -> anyhow::Result<ExitCode> {
             bail!("{name} must be a positive number, got {v}");
         }
     }
+    let agglo::generate::SquareExtent {
+        side_km,
+        deg_lon,
+        deg_lat,
+    } = agglo::generate::square_extent(a.nodes, a.spacing_km, a.lon0, a.lat0)?;
     let geo = random_geometric_points(a.nodes, radius_for_degree(a.nodes, a.degree), a.seed)
         .largest_component();
-    let side_km = (a.nodes as f64).sqrt() * a.spacing_km;
-    let deg_lat = side_km / 111.195;
-    let deg_lon = deg_lat / a.lat0.to_radians().cos().max(0.01);
     let opt = DimacsOptions::default();
     let lon: Vec<f64> = geo.points.iter().map(|p| a.lon0 + p.0 * deg_lon).collect();
     let lat: Vec<f64> = geo.points.iter().map(|p| a.lat0 + p.1 * deg_lat).collect();
@@ -348,7 +350,7 @@ fn generate(a: &GenerateArgs) -> anyhow::Result<ExitCode> {
             (u, v, units * opt.unit_minutes)
         })
         .collect();
-    let g = RoadGraph::new(lon, lat, &arcs, true, None);
+    let g = RoadGraph::new(lon, lat, &arcs, true, None)?;
     let comment = format!(
         "agglo road generate --nodes {} --seed {} --degree {} --spacing-km {} --speed {}; weights in 0.1 s, coordinates in microdegrees",
         a.nodes, a.seed, a.degree, a.spacing_km, a.speed

@@ -29,8 +29,8 @@ use super::{InputArgs, OutFormat, emit};
 pub struct ScenarioArgs {
     /// Scenario file (TOML).
     pub file: PathBuf,
-    /// Commuting budget, minutes.
-    #[arg(long, default_value_t = 60.0)]
+    /// Commuting budget, minutes. Range (0, 10080].
+    #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
     /// Only this section: cores, agglomerations, cities, delineation, links.
     #[arg(long)]
@@ -62,8 +62,8 @@ pub struct ScenariosArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Commuting budget, minutes.
-    #[arg(long, default_value_t = 60.0)]
+    /// Commuting budget, minutes. Range (0, 10080].
+    #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
@@ -79,17 +79,17 @@ pub struct SweepArgs {
     /// Candidates CSV (from,to,minutes[,km]) instead of generated pairs.
     #[arg(long, value_name = "FILE", conflicts_with = "within_km")]
     pub candidates: Option<PathBuf>,
-    /// Generate pairs of cities at most this far apart (great circle).
-    #[arg(long, default_value_t = 150.0)]
+    /// Generate pairs of cities at most this far apart (great circle). Range (0, 50000].
+    #[arg(long, default_value_t = 150.0, value_parser = super::bounds::km)]
     pub within_km: f64,
-    /// Speed of a generated candidate, km/h.
-    #[arg(long, default_value_t = 250.0)]
+    /// Speed of a generated candidate, km/h. Range [1, 1000] km/h.
+    #[arg(long, default_value_t = 250.0, value_parser = super::bounds::speed)]
     pub speed: f64,
-    /// Route km per great-circle km of a generated candidate.
-    #[arg(long, default_value_t = 1.2)]
+    /// Route km per great-circle km of a generated candidate. Range [1, 10].
+    #[arg(long, default_value_t = 1.2, value_parser = super::bounds::detour)]
     pub detour: f64,
-    /// Services per day of a candidate.
-    #[arg(long, default_value_t = 30.0)]
+    /// Services per day of a candidate. Range (0, 100000].
+    #[arg(long, default_value_t = 30.0, value_parser = super::bounds::services)]
     pub services: f64,
     /// accessibility, population or gini.
     #[arg(long, default_value = "accessibility")]
@@ -97,8 +97,8 @@ pub struct SweepArgs {
     /// Rows printed (and lines written with --out).
     #[arg(long, default_value_t = 20)]
     pub top: usize,
-    /// Commuting budget, minutes.
-    #[arg(long, default_value_t = 60.0)]
+    /// Commuting budget, minutes. Range (0, 10080].
+    #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
     /// GeoJSON file of the top candidates as lines.
     #[arg(long, value_name = "FILE")]

@@ -66,8 +66,8 @@ pub struct GrowthArgs {
     /// Only this agglomeration (default: every one).
     #[arg(long)]
     pub agglomeration: Option<String>,
-    /// Door-to-door budget of each core's ring, minutes.
-    #[arg(long, default_value_t = 60.0)]
+    /// Door-to-door budget of each core's ring, minutes. Range (0, 10080].
+    #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
     /// Write the members as GeoJSON points with their growth and ring.
     #[arg(long)]
@@ -90,8 +90,8 @@ pub enum DelineateView {
 
 #[derive(Debug, Args)]
 pub struct DelineateArgs {
-    /// Door-to-door budget, minutes.
-    #[arg(long, default_value_t = 60.0)]
+    /// Door-to-door budget, minutes. Range (0, 10080].
+    #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
     /// Smallest urban-district population of a core.
     #[arg(long, default_value_t = 3_000_000)]
@@ -99,8 +99,8 @@ pub struct DelineateArgs {
     /// Only cities with a published urban population can be cores.
     #[arg(long)]
     pub measured_only: bool,
-    /// Local speed (km/h) at which minutes left on arrival are spent (polygons).
-    #[arg(long, default_value_t = 30.0)]
+    /// Local speed (km/h) at which minutes left on arrival are spent (polygons). Range [1, 200] km/h.
+    #[arg(long, default_value_t = 30.0, value_parser = super::bounds::local_speed)]
     pub local_speed: f64,
     /// What to print (table format prints areas, then the official comparison).
     #[arg(long, value_enum)]

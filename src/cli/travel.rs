@@ -25,11 +25,11 @@ pub struct ModelArgs {
         default_value = "hsr,rail,expressway,road,ferry"
     )]
     pub modes: Vec<String>,
-    /// At most this many changes of line or mode.
-    #[arg(long)]
+    /// At most this many changes of line or mode. Range [0, 20].
+    #[arg(long, value_parser = super::bounds::transfers)]
     pub max_transfers: Option<usize>,
-    /// Minutes added at each change of line or mode.
-    #[arg(long, default_value_t = 10.0)]
+    /// Minutes added at each change of line or mode. Range [0, 1440].
+    #[arg(long, default_value_t = 10.0, value_parser = super::bounds::penalty)]
     pub transfer_min: f64,
     /// Leave out the expected wait for scheduled services.
     #[arg(long)]
@@ -37,11 +37,11 @@ pub struct ModelArgs {
     /// Leave out access and egress (station to station times).
     #[arg(long)]
     pub no_access: bool,
-    /// Default minutes from a centre to its HSR station (where the city gives none).
-    #[arg(long, default_value_t = 15.0)]
+    /// Default minutes from a centre to its HSR station (where the city gives none). Range [0, 1440].
+    #[arg(long, default_value_t = 15.0, value_parser = super::bounds::penalty)]
     pub access_hsr_min: f64,
-    /// Default minutes from a centre to its conventional rail station.
-    #[arg(long, default_value_t = 10.0)]
+    /// Default minutes from a centre to its conventional rail station. Range [0, 1440].
+    #[arg(long, default_value_t = 10.0, value_parser = super::bounds::penalty)]
     pub access_rail_min: f64,
     /// `out`: trips from the given cities; `in`: trips towards them.
     #[arg(long, value_enum, default_value_t = DirArg::Out)]
@@ -116,8 +116,8 @@ pub struct ReachArgs {
     /// Origin city or cities, comma-separated (one multi-source search).
     #[arg(long)]
     pub from: String,
-    /// Budget(s) in minutes, comma-separated: nested results from one search.
-    #[arg(long, value_delimiter = ',', default_value = "60")]
+    /// Budget(s) in minutes, comma-separated: nested results from one search. Range (0, 10080].
+    #[arg(long, value_delimiter = ',', default_value = "60", value_parser = super::bounds::budget)]
     pub minutes: Vec<f64>,
     #[command(flatten)]
     pub model: ModelArgs,
@@ -133,8 +133,8 @@ pub struct MatrixArgs {
     /// These cities, comma-separated.
     #[arg(long)]
     pub between: Option<String>,
-    /// Leave pairs slower than this empty (bounded searches).
-    #[arg(long)]
+    /// Leave pairs slower than this empty (bounded searches). Range (0, 10080].
+    #[arg(long, value_parser = super::bounds::budget)]
     pub max_minutes: Option<f64>,
     #[command(flatten)]
     pub model: ModelArgs,
@@ -148,8 +148,8 @@ pub struct MatrixArgs {
 
 #[derive(Debug, Args)]
 pub struct CirclesArgs {
-    /// Budget(s) in minutes: nested circles from one search per core.
-    #[arg(long, value_delimiter = ',', default_value = "60")]
+    /// Budget(s) in minutes: nested circles from one search per core. Range (0, 10080].
+    #[arg(long, value_delimiter = ',', default_value = "60", value_parser = super::bounds::budget)]
     pub minutes: Vec<f64>,
     /// Only this agglomeration (default: every agglomeration).
     #[arg(long)]
@@ -157,8 +157,8 @@ pub struct CirclesArgs {
     /// One circle per agglomeration: the area within the budget of any core.
     #[arg(long)]
     pub union: bool,
-    /// Local speed (km/h) at which minutes left on arrival are spent.
-    #[arg(long, default_value_t = 30.0)]
+    /// Local speed (km/h) at which minutes left on arrival are spent. Range [1, 200] km/h.
+    #[arg(long, default_value_t = 30.0, value_parser = super::bounds::local_speed)]
     pub local_speed: f64,
     /// Write the circles as GeoJSON polygons.
     #[arg(long)]

@@ -1,6 +1,7 @@
 //! Typed access to named fields of one record, recording every problem as an
 //! [`Issue`] rather than stopping at the first.
 
+use super::limits::show;
 use crate::error::{Issue, Loc};
 
 /// A source of named string fields (a CSV row or GeoJSON properties).
@@ -69,14 +70,24 @@ impl<'a, S: FieldSource> Fields<'a, S> {
         }
     }
 
-    /// Required finite, non-negative number (NaN is returned on error, so
+    /// Optional finite number in `[0, max]`.
+    pub fn opt_f64_max(&mut self, name: &str, max: f64) -> Option<f64> {
+        let v = self.opt_f64(name)?;
+        if v > max {
+            self.error(name, format!("must be at most {max}, got {}", show(v)));
+            return None;
+        }
+        Some(v)
+    }
+
+    /// Required finite number in `[0, max]` (NaN is returned on error, so
     /// that no later check mistakes it for a real value).
-    pub fn f64(&mut self, name: &str) -> f64 {
+    pub fn f64_max(&mut self, name: &str, max: f64) -> f64 {
         if self.src.raw(name).is_none() {
             self.error(name, "is required but empty");
             return f64::NAN;
         }
-        self.opt_f64(name).unwrap_or(f64::NAN)
+        self.opt_f64_max(name, max).unwrap_or(f64::NAN)
     }
 
     /// Number within a closed range.
@@ -122,13 +133,23 @@ impl<'a, S: FieldSource> Fields<'a, S> {
         }
     }
 
-    /// Required whole non-negative number.
-    pub fn u64(&mut self, name: &str) -> u64 {
+    /// Optional whole number in `[0, max]`.
+    pub fn opt_u64_max(&mut self, name: &str, max: u64) -> Option<u64> {
+        let v = self.opt_u64(name)?;
+        if v > max {
+            self.error(name, format!("must be at most {max}, got {v}"));
+            return None;
+        }
+        Some(v)
+    }
+
+    /// Required whole number in `[0, max]`.
+    pub fn u64_max(&mut self, name: &str, max: u64) -> u64 {
         if self.src.raw(name).is_none() {
             self.error(name, "is required but empty");
             return 0;
         }
-        self.opt_u64(name).unwrap_or(0)
+        self.opt_u64_max(name, max).unwrap_or(0)
     }
 
     /// Optional year.

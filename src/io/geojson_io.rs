@@ -37,10 +37,21 @@ impl FieldSource for Props<'_> {
     }
 }
 
-/// Parses a network FeatureCollection. `name` labels messages.
+/// The first two numbers of a position, if it has them.
+fn lon_lat(p: &geojson::Position) -> Option<(f64, f64)> {
+    match p.as_slice() {
+        [x, y, ..] => Some((*x, *y)),
+        _ => None,
+    }
+}
+
+/// Parses a network FeatureCollection. `name` labels messages; a byte order
+/// mark is skipped.
 pub fn read_geojson_network(name: &str, text: &str) -> NetworkData {
     let file: Arc<str> = Arc::from(name);
     let mut data = NetworkData::default();
+    // A byte order mark is skipped, as the CSV reader does.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let fc: FeatureCollection = match serde_json::from_str(text) {
         Ok(fc) => fc,
         Err(e) => {
@@ -58,8 +69,17 @@ pub fn read_geojson_network(name: &str, text: &str) -> NetworkData {
         let props = Props(feat.properties.as_ref());
         match feat.geometry.as_ref().map(|g| &g.value) {
             Some(GeometryValue::Point { coordinates }) => {
-                let (x, y) = (coordinates[0], coordinates[1]);
                 let mut f = Fields::new(props, loc.clone(), &mut issues);
+                let Some((x, y)) = lon_lat(coordinates) else {
+                    f.error(
+                        "geometry",
+                        format!(
+                            "a position needs two numbers [lon, lat], got {:?}",
+                            coordinates.as_slice()
+                        ),
+                    );
+                    continue;
+                };
                 if !(-180.0..=180.0).contains(&x) || !x.is_finite() {
                     f.error("geometry", format!("longitude {x} outside [-180, 180]"));
                 }
@@ -71,8 +91,14 @@ pub fn read_geojson_network(name: &str, text: &str) -> NetworkData {
                 }
             }
             Some(GeometryValue::LineString { coordinates }) => {
-                let ls: geo::LineString<f64> = coordinates.iter().map(|p| (p[0], p[1])).collect();
                 let mut f = Fields::new(props, loc, &mut issues);
+                let points: Option<Vec<(f64, f64)>> = coordinates.iter().map(lon_lat).collect();
+                let Some(points) = points else {
+                    f.error("geometry", "every position needs two numbers [lon, lat]");
+                    continue;
+                };
+                // Every vertex is checked for range when the network is built.
+                let ls: geo::LineString<f64> = points.into_iter().collect();
                 if let Some(l) = parse_link(&mut f, Some(ls)) {
                     data.links.push(l);
                 }

@@ -1,5 +1,7 @@
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use super::limits::MAX_STREAM_BYTES;
 use super::{NetworkData, read_csv_network, read_geojson_network};
 use crate::error::{Issues, LoadError};
 use crate::network::Network;
@@ -35,9 +37,92 @@ pub enum Input {
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    read_text(path).map_err(|source| LoadError::Io {
         path: path.to_owned(),
         source,
+    })
+}
+
+/// A reader that fails once more than `left` bytes have been read.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            // At the cap: the input is too long if anything follows.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "more than {} MiB from a file that is not a regular file",
+                        self.limit >> 20
+                    ),
+                )),
+            };
+        }
+        let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let got = self.inner.read(&mut buf[..want])?;
+        self.left -= got as u64;
+        Ok(got)
+    }
+}
+
+/// Opens an input file for reading. A regular file is read whatever its
+/// size; anything else (a FIFO, a device such as `/dev/zero`) fails once it
+/// has given [`MAX_STREAM_BYTES`], so that an endless stream cannot grow
+/// memory without limit.
+pub fn open_input(path: &Path) -> io::Result<Box<dyn Read>> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is a folder, not a file",
+        ));
+    }
+    if meta.is_file() {
+        return Ok(Box::new(file));
+    }
+    Ok(Box::new(Capped {
+        inner: file,
+        left: MAX_STREAM_BYTES,
+        limit: MAX_STREAM_BYTES,
+    }))
+}
+
+/// Reads a whole text file through [`open_input`]. Invalid UTF-8 is an
+/// error naming the line and column (1-based, in bytes) where it starts.
+pub fn read_text(path: &Path) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    open_input(path)?.read_to_end(&mut bytes)?;
+    utf8_text(bytes)
+}
+
+/// The text of `bytes`, or an error naming the line and column of the first
+/// byte that is not UTF-8.
+pub(crate) fn utf8_text(bytes: Vec<u8>) -> io::Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "line {line}, column {}: not valid UTF-8 (byte 0x{:02x})",
+                at - start + 1,
+                bytes[at]
+            ),
+        )
     })
 }
 
@@ -78,5 +163,26 @@ impl Input {
     /// Reads, checks and builds the network; warnings come back beside it.
     pub fn load(&self) -> Result<(Network, Issues), LoadError> {
         Network::from_data(self.read()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_its_line_and_column() {
+        let e = utf8_text(b"id,name\nab,c\xffd\n".to_vec()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 2, column 5: not valid UTF-8 (byte 0xff)"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_device_is_cut_off() {
+        let e = read_text(Path::new("/dev/zero")).unwrap_err();
+        assert!(e.to_string().contains("more than 256 MiB"), "{e}");
     }
 }

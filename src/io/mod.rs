@@ -13,6 +13,7 @@ mod gpkg_rtree;
 mod input;
 mod layer;
 mod layer_geojson;
+pub mod limits;
 mod output_set;
 mod qgis;
 mod qml;
@@ -26,7 +27,7 @@ pub use gpkg::{
     GPKG_APPLICATION_ID, GPKG_USER_VERSION, gpkg_bytes, gpkg_geometry_blob, write_gpkg,
 };
 pub use gpkg_rtree::{RTREE_EXTENSION, rtree_table};
-pub use input::{Input, embedded};
+pub use input::{Input, embedded, open_input, read_text};
 pub use layer::{FieldType, GeometryType, Layer, LayerError, LayerFeature, Value};
 pub use layer_geojson::{layer_to_geojson, write_layer_geojson};
 pub use output_set::{FolderSet, Ownership, Replace, write_file_set};
@@ -36,4 +37,5 @@ pub use qgis::{
 };
 pub(crate) use qml::esc as xml_escape;
 pub use qml::{Style, budget_colour, mode_colour, qml, status_colour};
+pub(crate) use records::is_valid_id;
 pub use records::{AggRecord, LinkRecord, NetworkData};

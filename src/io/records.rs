@@ -70,19 +70,17 @@ pub struct NetworkData {
 }
 
 use super::fields::{FieldSource, Fields};
+use super::limits::{
+    MAX_ACCESS_MINUTES, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_POPULATION, MAX_SERVICES_PER_DAY,
+};
 
 /// Parses one city record (coordinates given separately for GeoJSON points).
 pub(crate) fn parse_city<S: FieldSource>(
     f: &mut Fields<'_, S>,
     point: Option<(f64, f64)>,
 ) -> Option<City> {
+    // The id rule is checked when the network is built, for every source.
     let id = f.str("id");
-    if !id.is_empty() && !is_valid_id(&id) {
-        f.error(
-            "id",
-            format!("`{id}` is not a valid id (ASCII letters, digits, `-` and `_` only)"),
-        );
-    }
     let name = f.str("name");
     let name_zh = f.opt_str("name_zh").unwrap_or_default();
     let province = f.opt_str("province").unwrap_or_default();
@@ -104,11 +102,11 @@ pub(crate) fn parse_city<S: FieldSource>(
         adcode: adcode.map(|a| a as u32),
         lon,
         lat,
-        pop_2020: f.u64("pop_2020"),
-        pop_2010: f.opt_u64("pop_2010"),
-        urban_pop_2020: f.opt_u64("urban_pop_2020"),
-        access_hsr_min: f.opt_f64("access_hsr_min"),
-        access_rail_min: f.opt_f64("access_rail_min"),
+        pop_2020: f.u64_max("pop_2020", MAX_POPULATION),
+        pop_2010: f.opt_u64_max("pop_2010", MAX_POPULATION),
+        urban_pop_2020: f.opt_u64_max("urban_pop_2020", MAX_POPULATION),
+        access_hsr_min: f.opt_f64_max("access_hsr_min", MAX_ACCESS_MINUTES),
+        access_rail_min: f.opt_f64_max("access_rail_min", MAX_ACCESS_MINUTES),
         level: f.opt_str("level"),
         source: f.opt_str("source"),
         loc: f.loc.clone(),
@@ -124,15 +122,15 @@ pub(crate) fn parse_link<S: FieldSource>(
     let from = f.str("from");
     let to = f.str("to");
     let mode = f.parsed::<Mode>("mode");
-    let minutes = f.f64("minutes");
-    let km = f.f64("km");
+    let minutes = f.f64_max("minutes", MAX_LINK_MINUTES);
+    let km = f.f64_max("km", MAX_LINK_KM);
     let link = LinkRecord {
         from,
         to,
         mode: mode.unwrap_or(Mode::Road),
         minutes,
         km,
-        services_per_day: f.opt_f64("services_per_day"),
+        services_per_day: f.opt_f64_max("services_per_day", MAX_SERVICES_PER_DAY),
         line: f.opt_str("line"),
         opened: f.opt_year("opened"),
         oneway: f.bool("oneway"),
@@ -146,12 +144,6 @@ pub(crate) fn parse_link<S: FieldSource>(
 /// Parses one agglomeration record.
 pub(crate) fn parse_agglomeration<S: FieldSource>(f: &mut Fields<'_, S>) -> Option<AggRecord> {
     let id = f.str("id");
-    if !id.is_empty() && !is_valid_id(&id) {
-        f.error(
-            "id",
-            format!("`{id}` is not a valid id (ASCII letters, digits, `-` and `_` only)"),
-        );
-    }
     let rec = AggRecord {
         id,
         name: f.str("name"),
@@ -169,7 +161,9 @@ pub(crate) fn parse_agglomeration<S: FieldSource>(f: &mut Fields<'_, S>) -> Opti
     Some(rec)
 }
 
-/// Ids are ASCII letters, digits, `-` and `_`.
+/// Ids are ASCII letters, digits, `-` and `_` (so that an id is safe in a
+/// file name and in every output format). Checked for every city and
+/// agglomeration when a network is built, whatever it was read from.
 pub(crate) fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id

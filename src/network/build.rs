@@ -6,7 +6,11 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::{Csr, Network, SpatialIndex, haversine_km};
 use crate::error::{Issue, Issues, LoadError, Severity};
-use crate::io::{AggRecord, LinkRecord, NetworkData};
+use crate::io::limits::{
+    MAX_ACCESS_MINUTES, MAX_CITY_LAT, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_POPULATION,
+    MAX_SERVICES_PER_DAY, positive_within, show,
+};
+use crate::io::{AggRecord, LinkRecord, NetworkData, is_valid_id};
 use crate::model::{Agglomeration, CityIdx, Link};
 
 /// A city farther than this from every other city draws a warning.
@@ -22,6 +26,9 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
         mut issues,
     } = data;
 
+    for c in &cities {
+        check_city(c, &mut issues);
+    }
     let mut by_id: HashMap<String, CityIdx> = HashMap::with_capacity(cities.len());
     for (i, c) in cities.iter().enumerate() {
         if let Some(&first) = by_id.get(&c.id) {
@@ -73,6 +80,7 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
                 "zero minutes between distinct cities",
             ));
         }
+        check_link_numbers(&l, &mut issues);
         if l.km == 0.0 {
             issues.push(Issue::warning(
                 l.loc.clone(),
@@ -123,6 +131,9 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
     let mut aggs = Vec::with_capacity(agglomerations.len());
     let mut agg_ids: BTreeMap<String, crate::error::Loc> = BTreeMap::new();
     for a in agglomerations {
+        if !a.id.is_empty() && !is_valid_id(&a.id) {
+            issues.push(id_issue(&a.loc, &a.id));
+        }
         if let Some(first) = agg_ids.get(&a.id) {
             issues.push(Issue::error(
                 a.loc.clone(),
@@ -205,6 +216,105 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
     ))
 }
 
+fn id_issue(loc: &crate::error::Loc, id: &str) -> Issue {
+    Issue::error(
+        loc.clone(),
+        Some("id"),
+        format!("`{id}` is not a valid id (ASCII letters, digits, `-` and `_` only)"),
+    )
+}
+
+/// The checks every city passes whatever it was read from (a CSV row, a
+/// GeoJSON point, a scenario's `add_city`). A value that a reader already
+/// rejected comes as NaN and is not reported twice.
+fn check_city(c: &crate::model::City, issues: &mut Vec<Issue>) {
+    let mut bad = |field: &str, msg: String| {
+        issues.push(Issue::error(c.loc.clone(), Some(field), msg));
+    };
+    if !c.id.is_empty() && !is_valid_id(&c.id) {
+        issues.push(id_issue(&c.loc, &c.id));
+        return;
+    }
+    if c.lon.abs() > 180.0 {
+        bad(
+            "lon",
+            format!("must lie in [-180, 180], got {}", show(c.lon)),
+        );
+    }
+    if c.lat.abs() > 90.0 {
+        bad("lat", format!("must lie in [-90, 90], got {}", show(c.lat)));
+    } else if c.lat.abs() > MAX_CITY_LAT {
+        bad(
+            "lat",
+            format!(
+                "{} lies within {:.0}° of a pole: cities must lie within ±{MAX_CITY_LAT}° (circles cannot be drawn near the poles)",
+                c.lat,
+                90.0 - MAX_CITY_LAT
+            ),
+        );
+    }
+    for (field, v) in [
+        ("pop_2020", Some(c.pop_2020)),
+        ("pop_2010", c.pop_2010),
+        ("urban_pop_2020", c.urban_pop_2020),
+    ] {
+        if let Some(v) = v
+            && v > MAX_POPULATION
+        {
+            bad(field, format!("must be at most {MAX_POPULATION}, got {v}"));
+        }
+    }
+    for (field, v) in [
+        ("access_hsr_min", c.access_hsr_min),
+        ("access_rail_min", c.access_rail_min),
+    ] {
+        if let Some(v) = v
+            && !v.is_nan()
+            && !(v.is_finite() && (0.0..=MAX_ACCESS_MINUTES).contains(&v))
+        {
+            bad(
+                field,
+                format!(
+                    "must lie in [0, {MAX_ACCESS_MINUTES}] minutes, got {}",
+                    show(v)
+                ),
+            );
+        }
+    }
+}
+
+/// Minutes, km and services of a link within the plausible bounds (a
+/// product such as a scenario's factor times minutes is checked here too).
+fn check_link_numbers(l: &LinkRecord, issues: &mut Vec<Issue>) {
+    let mut bad = |field: &str, msg: String| {
+        issues.push(Issue::error(l.loc.clone(), Some(field), msg));
+    };
+    if !l.minutes.is_nan() && l.minutes != 0.0 && !positive_within(l.minutes, MAX_LINK_MINUTES) {
+        bad(
+            "minutes",
+            format!(
+                "must lie in (0, {MAX_LINK_MINUTES}], got {}",
+                show(l.minutes)
+            ),
+        );
+    }
+    if l.km < 0.0 || l.km > MAX_LINK_KM {
+        bad(
+            "km",
+            format!("must lie in [0, {MAX_LINK_KM}], got {}", show(l.km)),
+        );
+    }
+    if let Some(v) = l.services_per_day
+        && !v.is_nan()
+        && !(v.is_finite() && (0.0..=MAX_SERVICES_PER_DAY).contains(&v))
+    {
+        bad(
+            "services_per_day",
+            format!("must lie in [0, {MAX_SERVICES_PER_DAY}], got {}", show(v)),
+        );
+    }
+}
+
 fn check_geometry(
     l: &LinkRecord,
     a: &crate::model::City,
@@ -217,6 +327,20 @@ fn check_geometry(
             l.loc.clone(),
             Some("geometry"),
             "a link's LineString needs at least two positions",
+        ));
+        return None;
+    }
+    if let Some((k, p)) = g.0.iter().enumerate().find(|(_, p)| {
+        !(p.x.is_finite() && p.y.is_finite() && p.x.abs() <= 180.0 && p.y.abs() <= 90.0)
+    }) {
+        issues.push(Issue::error(
+            l.loc.clone(),
+            Some("geometry"),
+            format!(
+                "position {k} ({}, {}) is not lon/lat within ±180, ±90",
+                show(p.x),
+                show(p.y)
+            ),
         ));
         return None;
     }

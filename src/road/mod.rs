@@ -26,6 +26,7 @@ pub use search::{Distances, SearchSpace, closeness_all, matrix};
 pub use snap::{NodeIndex, SnapError};
 
 use crate::algorithms::centrality::WGraph;
+use crate::error::GraphError;
 
 /// A problem with a road network file, naming the file and line or feature.
 #[derive(Debug, thiserror::Error)]
@@ -43,10 +44,28 @@ pub enum RoadError {
     Parse {
         /// The file.
         path: PathBuf,
-        /// 1-based line (or 0-based feature index for GeoJSON).
+        /// 1-based line.
         line: u64,
         /// What is wrong.
         message: String,
+    },
+    /// A GeoJSON feature is malformed.
+    #[error("{path}: feature {index}: {message}")]
+    Feature {
+        /// The file.
+        path: PathBuf,
+        /// 0-based index of the feature in the FeatureCollection.
+        index: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The arcs read do not form a valid graph.
+    #[error("{path}: {source}")]
+    Graph {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        source: GraphError,
     },
     /// The network has no node or no edge.
     #[error("{path}: the network is empty ({what})")]
@@ -68,23 +87,26 @@ pub struct RoadGraph {
 }
 
 impl RoadGraph {
-    /// A road graph from its arcs (minutes) and node coordinates. Arcs must
-    /// have indices below `lon.len()` and positive finite minutes (loaders
-    /// check this and report the offending line).
+    /// A road graph from its arcs (minutes) and node coordinates.
+    ///
+    /// # Errors
+    /// [`GraphError`] when an arc's index is not below `lon.len()` or its
+    /// minutes are not positive and finite (loaders check each line first
+    /// and report it by line).
     pub fn new(
         lon: Vec<f64>,
         lat: Vec<f64>,
         arcs: &[(u32, u32, f64)],
         undirected: bool,
         ids: Option<Vec<String>>,
-    ) -> RoadGraph {
-        let graph = WGraph::from_arcs(lon.len(), arcs, undirected);
-        RoadGraph {
+    ) -> Result<RoadGraph, GraphError> {
+        let graph = WGraph::from_arcs(lon.len(), arcs, undirected)?;
+        Ok(RoadGraph {
             graph,
             lon,
             lat,
             ids,
-        }
+        })
     }
     /// The graph, weighted in minutes.
     pub fn graph(&self) -> &WGraph {

@@ -5,19 +5,20 @@ use rayon::prelude::*;
 
 use crate::algorithms::centrality::{RELABEL_MIN, WGraph};
 use crate::algorithms::heap::IndexedHeap;
+use crate::algorithms::marks::{Marks, REACHED, SETTLED};
 
 /// Sources per parallel task (results do not depend on the thread count).
 const CHUNK: usize = 16;
 
-/// A reusable Dijkstra workspace: labels are reset only where a search
-/// touched them, so many small bounded searches on a large graph cost what
-/// they reach, not the size of the graph.
+/// A reusable Dijkstra workspace: nodes are marked reached or settled with
+/// [`Marks`], which reset in O(1), so many small bounded searches on a large
+/// graph cost what they reach, not the size of the graph. A label counts
+/// only where its node is marked, never by comparing it with infinity.
 #[derive(Debug, Clone)]
 pub struct SearchSpace {
     dist: Vec<f64>,
-    done: Vec<bool>,
+    marks: Marks,
     settled: Vec<u32>,
-    touched: Vec<u32>,
     heap: IndexedHeap,
 }
 
@@ -34,7 +35,7 @@ impl Distances<'_> {
     }
     /// Distance to `v` (infinite when not settled within the budget).
     pub fn get(&self, v: u32) -> f64 {
-        if self.space.done[v as usize] {
+        if self.space.marks.get(v) == SETTLED {
             self.space.dist[v as usize]
         } else {
             f64::INFINITY
@@ -47,9 +48,8 @@ impl SearchSpace {
     pub fn new(n: usize) -> SearchSpace {
         SearchSpace {
             dist: vec![f64::INFINITY; n],
-            done: vec![false; n],
+            marks: Marks::new(n),
             settled: Vec::new(),
-            touched: Vec::new(),
             heap: IndexedHeap::new(n),
         }
     }
@@ -68,16 +68,12 @@ impl SearchSpace {
         budget: f64,
         stop_when: Option<(&[bool], usize)>,
     ) -> Distances<'_> {
-        for &v in &self.touched {
-            self.dist[v as usize] = f64::INFINITY;
-            self.done[v as usize] = false;
-        }
-        self.touched.clear();
+        self.marks.clear();
         self.settled.clear();
         self.heap.clear();
         for &s in sources {
-            if self.dist[s as usize].is_infinite() {
-                self.touched.push(s);
+            if self.marks.get(s) == 0 {
+                self.marks.set(s, REACHED);
                 self.dist[s as usize] = 0.0;
                 self.heap.push_or_decrease(s, 0.0);
             }
@@ -87,7 +83,7 @@ impl SearchSpace {
             if d > budget {
                 break;
             }
-            self.done[v as usize] = true;
+            self.marks.set(v, SETTLED);
             self.settled.push(v);
             if let Some((targets, _)) = stop_when
                 && targets[v as usize]
@@ -99,13 +95,17 @@ impl SearchSpace {
             }
             for (h, w) in g.out(v) {
                 let nd = d + w;
-                let cur = self.dist[h as usize];
-                if nd < cur {
-                    if cur.is_infinite() {
-                        self.touched.push(h);
+                match self.marks.get(h) {
+                    0 => {
+                        self.marks.set(h, REACHED);
+                        self.dist[h as usize] = nd;
+                        self.heap.push_or_decrease(h, nd);
                     }
-                    self.dist[h as usize] = nd;
-                    self.heap.push_or_decrease(h, nd);
+                    REACHED if nd < self.dist[h as usize] => {
+                        self.dist[h as usize] = nd;
+                        self.heap.push_or_decrease(h, nd);
+                    }
+                    _ => {}
                 }
             }
         }

@@ -118,7 +118,7 @@ mod tests {
         let lon: Vec<f64> = (0..n).map(|_| 116.0 + rng.next_f64()).collect();
         let lat: Vec<f64> = (0..n).map(|_| 39.5 + rng.next_f64()).collect();
         let arcs: Vec<(u32, u32, f64)> = (1..n as u32).map(|v| (v - 1, v, 1.0)).collect();
-        let g = RoadGraph::new(lon, lat, &arcs, true, None);
+        let g = RoadGraph::new(lon, lat, &arcs, true, None).unwrap();
         let idx = NodeIndex::new(&g);
         for _ in 0..50 {
             let (x, y) = (116.0 + rng.next_f64(), 39.5 + rng.next_f64());
@@ -138,7 +138,8 @@ mod tests {
             &[(0, 1, 1.0)],
             true,
             None,
-        );
+        )
+        .unwrap();
         let idx = NodeIndex::new(&g);
         let (v, km) = idx.snap(&g, 116.0, 40.01, 5.0).unwrap();
         assert_eq!(v, 0);
@@ -166,7 +167,8 @@ mod tests {
             &[(0, 1, 1.0)],
             true,
             None,
-        );
+        )
+        .unwrap();
         assert_eq!(
             NodeIndex::new(&bare).snap(&bare, 116.0, 40.0, 5.0),
             Err(SnapError::NoCoordinates)

@@ -6,6 +6,9 @@ use std::sync::Arc;
 use super::edit::{Edit, Scenario, parse_mode};
 use super::{EditProblem, ScenarioError};
 use crate::error::{Loc, Pos, Severity};
+use crate::io::limits::{
+    MAX_ACCESS_MINUTES, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_SERVICES_PER_DAY, positive_within, show,
+};
 use crate::io::{LinkRecord, NetworkData};
 use crate::model::{City, Mode};
 use crate::network::{Network, haversine_km};
@@ -120,6 +123,15 @@ impl Ctx<'_> {
             self.number(field, v, min, inclusive);
         }
     }
+    /// At most `max` (the loader's plausibility bound), when finite.
+    fn at_most(&mut self, field: &str, v: Option<f64>, max: f64) {
+        if let Some(v) = v
+            && v.is_finite()
+            && v > max
+        {
+            self.bad(field, format!("must be at most {max}, got {}", show(v)));
+        }
+    }
     fn mode(&mut self, field: &str, s: &str) -> Option<Mode> {
         parse_mode(s).map_err(|m| self.bad(field, m)).ok()
     }
@@ -177,6 +189,9 @@ fn apply_one(data: &mut NetworkData, e: &Edit, ctx: &mut Ctx, file: &Arc<str>) {
             ctx.number("minutes", *minutes, 0.0, false);
             ctx.opt_number("km", *km, 0.0, false);
             ctx.opt_number("services_per_day", *services_per_day, 0.0, false);
+            ctx.at_most("minutes", Some(*minutes), MAX_LINK_MINUTES);
+            ctx.at_most("km", *km, MAX_LINK_KM);
+            ctx.at_most("services_per_day", *services_per_day, MAX_SERVICES_PER_DAY);
             if from == to {
                 ctx.bad("to", format!("a link needs two cities, got `{from}` twice"));
             }
@@ -243,6 +258,9 @@ fn apply_one(data: &mut NetworkData, e: &Edit, ctx: &mut Ctx, file: &Arc<str>) {
             ctx.opt_number("minutes", *minutes, 0.0, false);
             ctx.opt_number("km", *km, 0.0, false);
             ctx.opt_number("services_per_day", *services_per_day, 0.0, false);
+            ctx.at_most("minutes", *minutes, MAX_LINK_MINUTES);
+            ctx.at_most("km", *km, MAX_LINK_KM);
+            ctx.at_most("services_per_day", *services_per_day, MAX_SERVICES_PER_DAY);
             let hit = matching(data, from, to, m, line.as_deref());
             if hit.is_empty() && (mode.is_none() || m.is_some()) {
                 ctx.bad(
@@ -287,6 +305,8 @@ fn apply_one(data: &mut NetworkData, e: &Edit, ctx: &mut Ctx, file: &Arc<str>) {
             }
             ctx.opt_number("access_hsr_min", *access_hsr_min, 0.0, true);
             ctx.opt_number("access_rail_min", *access_rail_min, 0.0, true);
+            ctx.at_most("access_hsr_min", *access_hsr_min, MAX_ACCESS_MINUTES);
+            ctx.at_most("access_rail_min", *access_rail_min, MAX_ACCESS_MINUTES);
             let mut joins: BTreeMap<&str, bool> = BTreeMap::new();
             for a in agglomerations {
                 joins.insert(a, false);
@@ -335,6 +355,8 @@ fn apply_one(data: &mut NetworkData, e: &Edit, ctx: &mut Ctx, file: &Arc<str>) {
         } => {
             ctx.opt_number("access_hsr_min", *access_hsr_min, 0.0, true);
             ctx.opt_number("access_rail_min", *access_rail_min, 0.0, true);
+            ctx.at_most("access_hsr_min", *access_hsr_min, MAX_ACCESS_MINUTES);
+            ctx.at_most("access_rail_min", *access_rail_min, MAX_ACCESS_MINUTES);
             let Some(i) = city(data, id, ctx, "id") else {
                 return;
             };
@@ -372,18 +394,39 @@ fn apply_one(data: &mut NetworkData, e: &Edit, ctx: &mut Ctx, file: &Arc<str>) {
             let (Some(m), true) = (m, ok) else {
                 return;
             };
-            let mut n = 0;
-            for l in data.links.iter_mut().filter(|l| l.mode == m) {
-                if members
-                    .as_ref()
-                    .is_none_or(|s| s.contains(&l.from) && s.contains(&l.to))
-                {
-                    l.minutes *= factor;
-                    n += 1;
-                }
-            }
-            if n == 0 {
+            let hit: Vec<usize> = (0..data.links.len())
+                .filter(|&i| {
+                    let l = &data.links[i];
+                    l.mode == m
+                        && members
+                            .as_ref()
+                            .is_none_or(|s| s.contains(&l.from) && s.contains(&l.to))
+                })
+                .collect();
+            if hit.is_empty() {
                 ctx.bad("mode", format!("no `{m}` link to scale"));
+            }
+            // The product must stay a plausible link time, like any minutes.
+            if let Some(l) = hit
+                .iter()
+                .map(|&i| &data.links[i])
+                .find(|l| !positive_within(l.minutes * factor, MAX_LINK_MINUTES))
+            {
+                ctx.bad(
+                    "factor",
+                    format!(
+                        "{} × {} minutes ({}–{}) gives {} minutes, not in (0, {MAX_LINK_MINUTES}]",
+                        show(*factor),
+                        show(l.minutes),
+                        l.from,
+                        l.to,
+                        show(l.minutes * factor)
+                    ),
+                );
+                return;
+            }
+            for i in hit {
+                data.links[i].minutes *= factor;
             }
         }
     }

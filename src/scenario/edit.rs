@@ -14,9 +14,13 @@
 //! minutes = 50
 //! ```
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::io::limits::MAX_BASE_DEPTH;
+use crate::io::read_text;
 
 use super::ScenarioError;
 use crate::model::Mode;
@@ -176,38 +180,58 @@ pub(crate) fn parse_mode(s: &str) -> Result<Mode, String> {
 }
 
 impl Scenario {
-    /// Reads a scenario file and, recursively, its base (paths relative to
-    /// the file's folder).
+    /// Reads a scenario file and its chain of bases (paths relative to the
+    /// file's folder), one file after the other: at most
+    /// [`MAX_BASE_DEPTH`] files, none of them twice.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        Scenario::load_chain(path, &mut Vec::new())
-    }
-
-    fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Scenario, ScenarioError> {
-        let canon = path.canonicalize().unwrap_or_else(|_| path.to_owned());
-        if seen.contains(&canon) {
-            return Err(ScenarioError::BaseCycle {
-                path: path.to_owned(),
-            });
+        let mut chain: Vec<Scenario> = Vec::new();
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        let mut next = Some(path.to_owned());
+        while let Some(path) = next.take() {
+            if chain.len() == MAX_BASE_DEPTH {
+                return Err(ScenarioError::BaseTooDeep {
+                    path,
+                    limit: MAX_BASE_DEPTH,
+                });
+            }
+            let canon = path.canonicalize().unwrap_or_else(|_| path.clone());
+            if !seen.insert(canon) {
+                return Err(ScenarioError::BaseCycle { path });
+            }
+            let text = read_text(&path).map_err(|source| ScenarioError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let s = Scenario::parse(&text, &path)?;
+            if let Some(base) = &s.base {
+                let dir = path.parent().unwrap_or(Path::new("."));
+                next = Some(dir.join(&base.path));
+            }
+            chain.push(s);
         }
-        seen.push(canon);
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let mut s = Scenario::parse(&text, path)?;
-        if let Some(base) = s.base.take() {
-            let dir = path.parent().unwrap_or(Path::new("."));
-            s.base = Some(Box::new(Scenario::load_chain(&dir.join(&base.path), seen)?));
+        // Nest from the deepest base up.
+        let mut inner: Option<Box<Scenario>> = None;
+        while let Some(mut s) = chain.pop() {
+            s.base = inner.take();
+            inner = Some(Box::new(s));
         }
-        Ok(s)
+        Ok(*inner.expect("the chain holds at least the first file"))
     }
 
     /// Parses scenario text read from `path`. A `base` is recorded as a
     /// scenario with only its path set; [`Scenario::load`] reads it.
     pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-        let raw: RawScenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
-            path: path.to_owned(),
-            message: e.message().to_owned(),
+        let raw: RawScenario = toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or(0, |r| r.start.min(text.len()));
+            let before = &text[..text.floor_char_boundary(at)];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            ScenarioError::Parse {
+                path: path.to_owned(),
+                line,
+                column,
+                message: e.message().to_owned(),
+            }
         })?;
         let mut problems = Vec::new();
         let mut edits = Vec::new();

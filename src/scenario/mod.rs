@@ -71,12 +71,25 @@ pub enum ScenarioError {
         source: std::io::Error,
     },
     /// The file is not valid TOML or lacks `name`.
-    #[error("{path}: {message}")]
+    #[error("{path}:{line}:{column}: {message}")]
     Parse {
         /// The file.
         path: PathBuf,
+        /// 1-based line where the problem starts.
+        line: usize,
+        /// 1-based column (in characters) where the problem starts.
+        column: usize,
         /// The TOML parser's message.
         message: String,
+    },
+    /// The chain of `base` scenarios is deeper than
+    /// [`MAX_BASE_DEPTH`](crate::io::limits::MAX_BASE_DEPTH).
+    #[error("{path}: the chain of `base` scenarios is deeper than {limit} files")]
+    BaseTooDeep {
+        /// The file at which the limit was reached.
+        path: PathBuf,
+        /// The limit.
+        limit: usize,
     },
     /// A scenario is its own base, directly or not.
     #[error("{path}: the chain of `base` scenarios loops back to this file")]

@@ -138,7 +138,9 @@ pub enum SweepError {
 
 /// Pairs of cities at most `within_km` apart (great circle) with no link of
 /// `mode` between them; km = great-circle km × `detour`, minutes = km /
-/// `speed_kmh`. Sorted by (from id, to id), from < to.
+/// `speed_kmh`. Sorted by (from id, to id), from < to. Two cities at the
+/// same point get no candidate (it would have no length), so every
+/// candidate returned passes [`sweep`]'s checks.
 pub fn candidates_within(
     net: &Network,
     mode: Mode,
@@ -156,7 +158,9 @@ pub fn candidates_within(
         for j in i + 1..n as CityIdx {
             let (a, b) = (net.city(i), net.city(j));
             let d = haversine_km(a.lon, a.lat, b.lon, b.lat);
-            if d > within_km || linked.contains(&(i, j)) {
+            // Cities at one point get no candidate: a link between them
+            // would have no length and no time.
+            if d > within_km || d <= 0.0 || linked.contains(&(i, j)) {
                 continue;
             }
             let km = d * detour;

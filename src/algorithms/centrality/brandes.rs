@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::graph::WGraph;
 use crate::algorithms::heap::IndexedHeap;
+use crate::algorithms::marks::{Marks, REACHED, SETTLED};
 
 /// Relative tolerance under which two path lengths count as equal.
 pub const TIE_TOLERANCE: f64 = 1e-9;
@@ -74,6 +75,8 @@ pub struct PathCentrality {
 
 struct Work {
     dist: Vec<f64>,
+    /// Reached and settled nodes of the current source.
+    marks: Marks,
     sigma: Vec<f64>,
     order: Vec<u32>,
     heap: IndexedHeap,
@@ -88,6 +91,7 @@ impl Work {
     fn new(n: usize) -> Work {
         Work {
             dist: vec![f64::INFINITY; n],
+            marks: Marks::new(n),
             sigma: vec![0.0; n],
             order: Vec::with_capacity(n),
             heap: IndexedHeap::new(n),
@@ -132,13 +136,16 @@ fn single_source(g: &WGraph, s: u32, opt: &PathOptions, w: &mut Work, acc: &mut 
     let max_cut = opt.cutoffs.iter().copied().fold(0.0, f64::max);
     let limit = max_cut * (1.0 + TIE_TOLERANCE);
     w.order.clear();
+    w.marks.clear();
     w.dist[s as usize] = 0.0;
     w.sigma[s as usize] = 1.0;
+    w.marks.set(s, REACHED);
     w.heap.push_or_decrease(s, 0.0);
-    // A node is settled once popped; nodes with a finite distance that are
+    // A node is settled once popped and marked so; reached nodes that are
     // not settled are still queued. Path counts of a queued node are final
     // when it is popped, as every tight predecessor is settled before it.
     while let Some((v, d)) = w.heap.pop() {
+        w.marks.set(v, SETTLED);
         w.order.push(v);
         let sv = w.sigma[v as usize];
         for (h, wt) in g.out(v) {
@@ -146,19 +153,25 @@ fn single_source(g: &WGraph, s: u32, opt: &PathOptions, w: &mut Work, acc: &mut 
             if nd > limit {
                 continue;
             }
-            let cur = w.dist[h as usize];
-            if cur.is_infinite() {
-                w.dist[h as usize] = nd;
-                w.sigma[h as usize] = sv;
-                w.heap.push_or_decrease(h, nd);
-            } else if !w.heap.contains(h) {
+            match w.marks.get(h) {
+                0 => {
+                    w.marks.set(h, REACHED);
+                    w.dist[h as usize] = nd;
+                    w.sigma[h as usize] = sv;
+                    w.heap.push_or_decrease(h, nd);
+                }
+                REACHED => {
+                    let cur = w.dist[h as usize];
+                    if tie_len(nd, cur) {
+                        w.sigma[h as usize] += sv;
+                    } else if nd < cur {
+                        w.dist[h as usize] = nd;
+                        w.sigma[h as usize] = sv;
+                        w.heap.push_or_decrease(h, nd);
+                    }
+                }
                 // Settled already (its distance is at most d).
-            } else if tie_len(nd, cur) {
-                w.sigma[h as usize] += sv;
-            } else if nd < cur {
-                w.dist[h as usize] = nd;
-                w.sigma[h as usize] = sv;
-                w.heap.push_or_decrease(h, nd);
+                _ => {}
             }
         }
     }
@@ -219,7 +232,7 @@ fn dependencies<const WEIGHTED: bool>(
         let (mut pull, mut ppull) = (0.0, 0.0);
         for (y, wt) in g.out(x) {
             let dy = w.dist[y as usize];
-            if dy > dx && dy.is_finite() && tie_len(dx + wt, dy) {
+            if w.marks.get(y) == SETTLED && dy > dx && tie_len(dx + wt, dy) {
                 pull += w.coef[y as usize];
                 if WEIGHTED {
                     ppull += w.pcoef[y as usize];
@@ -406,7 +419,7 @@ mod tests {
 
     #[test]
     fn path_of_three() {
-        let g = WGraph::from_arcs(3, &[(0, 1, 1.0), (1, 2, 1.0)], true);
+        let g = WGraph::from_arcs(3, &[(0, 1, 1.0), (1, 2, 1.0)], true).unwrap();
         let cuts = [f64::INFINITY];
         let r = path_centrality(&g, &PathOptions::all(&cuts));
         assert_eq!(r.betweenness[0], vec![0.0, 1.0, 0.0]);
@@ -431,7 +444,7 @@ mod tests {
                 std::iter::once((a, b, w)).chain(back)
             })
             .collect();
-        let g = WGraph::from_arcs(n, &arcs, false);
+        let g = WGraph::from_arcs(n, &arcs, false).unwrap();
         assert!(g.directed);
         let sources: Vec<bool> = (0..n).map(|i| i % 5 == 0).collect();
         let targets: Vec<bool> = (0..n).map(|i| i % 3 != 0).collect();

@@ -1,5 +1,7 @@
 //! A compact weighted graph for the centrality kernels.
 
+use crate::error::GraphError;
+
 /// A weighted directed graph in CSR form with `u32` node indices. An
 /// undirected graph stores both arcs of every edge and sets `directed` false,
 /// which selects NetworkX's conventions for betweenness (raw values halved).
@@ -17,20 +19,42 @@ impl WGraph {
     /// arcs keep the smallest weight; self-loops are dropped. When
     /// `undirected`, every arc is also added in reverse.
     ///
-    /// # Panics
-    /// If an index is out of range or a weight is not positive and finite
-    /// (callers check user input before building).
-    pub fn from_arcs(n: usize, arcs: &[(u32, u32, f64)], undirected: bool) -> WGraph {
-        let mut all: Vec<(u32, u32, f64)> = Vec::with_capacity(arcs.len() * 2);
-        for &(a, b, w) in arcs {
-            assert!(
-                (a as usize) < n && (b as usize) < n,
-                "node index out of range"
-            );
-            assert!(
-                w.is_finite() && w > 0.0,
-                "weights must be positive and finite"
-            );
+    /// # Errors
+    /// [`GraphError`] when an index is out of range, a weight is not positive
+    /// and finite, or the graph is too large for `u32` indices.
+    pub fn from_arcs(
+        n: usize,
+        arcs: &[(u32, u32, f64)],
+        undirected: bool,
+    ) -> Result<WGraph, GraphError> {
+        let limit = u32::MAX as u64 - 1;
+        if n as u64 > limit {
+            return Err(GraphError::TooLarge {
+                what: "nodes",
+                limit,
+            });
+        }
+        let total = arcs.len() as u64 * if undirected { 2 } else { 1 };
+        if total > limit {
+            return Err(GraphError::TooLarge {
+                what: "arcs",
+                limit,
+            });
+        }
+        let mut all: Vec<(u32, u32, f64)> = Vec::with_capacity(total as usize);
+        for (i, &(a, b, w)) in arcs.iter().enumerate() {
+            for node in [a, b] {
+                if node as usize >= n {
+                    return Err(GraphError::NodeOutOfRange {
+                        arc: i,
+                        node,
+                        nodes: n,
+                    });
+                }
+            }
+            if !(w.is_finite() && w > 0.0) {
+                return Err(GraphError::BadWeight { arc: i, weight: w });
+            }
             if a == b {
                 continue;
             }
@@ -56,12 +80,12 @@ impl WGraph {
             );
             all[lo..hi].iter().any(|&(_, h, w2)| h == a && w2 == w)
         });
-        WGraph {
+        Ok(WGraph {
             offsets,
             heads: all.iter().map(|x| x.1).collect(),
             weights: all.iter().map(|x| x.2).collect(),
             directed: !symmetric,
-        }
+        })
     }
 
     /// Number of nodes.
@@ -161,7 +185,8 @@ impl WGraph {
                 arcs.push((h, v, w));
             }
         }
-        let mut g = WGraph::from_arcs(n, &arcs, false);
+        let mut g = WGraph::from_arcs(n, &arcs, false)
+            .expect("the arcs of a valid graph, reversed, are valid");
         g.directed = self.directed;
         g
     }

@@ -32,6 +32,7 @@ pub use brandes::{
 pub use door_to_door::door_to_door_betweenness;
 pub use graph::WGraph;
 
+use super::marks::{Marks, REACHED, SETTLED};
 use super::{Direction, Engine, TimeModel};
 use crate::model::{Agglomeration, CityIdx};
 use crate::network::{Network, haversine_km};
@@ -136,7 +137,9 @@ pub fn city_graph(net: &Network, nodes: &[CityIdx], km: bool) -> WGraph {
             arcs.push((b, a, w));
         }
     }
-    WGraph::from_arcs(nodes.len(), &arcs, false)
+    // A built network's links have positive finite minutes within
+    // `MAX_LINK_MINUTES` and finite km (checked by the loader).
+    WGraph::from_arcs(nodes.len(), &arcs, false).expect("a built network's links are valid arcs")
 }
 
 /// All measures for the members of `agg` (see the module docs), in the
@@ -308,27 +311,33 @@ fn member_distances(
         pos[local[c as usize]] = i;
     }
     let mut dist = vec![f64::INFINITY; nodes.len()];
+    let mut marks = Marks::new(nodes.len());
     let mut heap = std::collections::BinaryHeap::new();
     agg.members
         .iter()
         .map(|&c| {
             let s = local[c as usize] as u32;
+            marks.clear();
             let mut touched = vec![s];
             dist[s as usize] = 0.0;
+            marks.set(s, REACHED);
             heap.push(std::cmp::Reverse((0f64.to_bits(), s)));
             while let Some(std::cmp::Reverse((bits, v))) = heap.pop() {
                 let d = f64::from_bits(bits);
-                if d > dist[v as usize] {
+                if marks.get(v) == SETTLED || d > dist[v as usize] {
                     continue;
                 }
+                marks.set(v, SETTLED);
                 for (h, w) in g.out(v) {
-                    if d + w < dist[h as usize] {
-                        if dist[h as usize].is_infinite() {
-                            touched.push(h);
-                        }
-                        dist[h as usize] = d + w;
-                        heap.push(std::cmp::Reverse(((d + w).to_bits(), h)));
+                    let nd = d + w;
+                    match marks.get(h) {
+                        0 => touched.push(h),
+                        REACHED if nd < dist[h as usize] => {}
+                        _ => continue,
                     }
+                    marks.set(h, REACHED);
+                    dist[h as usize] = nd;
+                    heap.push(std::cmp::Reverse((nd.to_bits(), h)));
                 }
             }
             let mut row: Vec<(usize, f64)> = touched
@@ -337,9 +346,6 @@ fn member_distances(
                 .map(|&v| (pos[v as usize], dist[v as usize]))
                 .collect();
             row.sort_by_key(|x| x.0);
-            for &v in &touched {
-                dist[v as usize] = f64::INFINITY;
-            }
             row
         })
         .collect()

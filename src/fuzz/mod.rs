@@ -1,0 +1,333 @@
+//! A stable-Rust fuzzing harness for every reader.
+//!
+//! cargo-fuzz needs a nightly toolchain; this harness needs nothing but the
+//! library. A [`Target`] names one reader; its seeds are the real fixtures
+//! (a [`Bundle`] of named files: the file fuzzed and the files it needs
+//! beside it); [`mutate`] changes one of them with structure-aware edits
+//! (numbers replaced by extreme values, lines deleted, repeated or swapped,
+//! a byte order mark, invalid UTF-8, truncation, bit flips); [`run`] writes
+//! the bundle to a folder, calls the reader, and, when the reader accepts
+//! the input, runs a search and a centrality pass on what it built (a file
+//! that passes the reader must not hang an analysis). [`run_guarded`] adds
+//! `catch_unwind` and a time limit.
+//!
+//! The rule checked: a reader refuses bad input with an error naming one of
+//! the bundle's files, and never panics or hangs. `tests/fuzz_readers.rs`
+//! runs a bounded number of cases of every target in CI;
+//! `examples/fuzz.rs` runs a long campaign with a memory watchdog and saves
+//! crashers to `tests/fuzz/crashes/`.
+
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use crate::algorithms::centrality::{PathOptions, WGraph, city_graph, path_centrality};
+use crate::generate::XorShift;
+use crate::io::Input;
+use crate::road::{DimacsOptions, GeoJsonOptions, SearchSpace};
+use crate::scenario::Scenario;
+use crate::{Direction, Engine, Network, TimeModel};
+
+mod mutate;
+mod seeds;
+
+pub use mutate::{MAX_CASE_BYTES, mutate};
+
+/// One reader under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// `cities.csv` of a network folder.
+    CitiesCsv,
+    /// `links.csv` of a network folder.
+    LinksCsv,
+    /// `agglomerations.csv` of a network folder.
+    AgglomerationsCsv,
+    /// A network as one GeoJSON FeatureCollection.
+    NetworkGeoJson,
+    /// A scenario TOML file with its chain of `base` files, applied to the
+    /// embedded network.
+    ScenarioToml,
+    /// A DIMACS `.gr` graph (with its `.co`).
+    DimacsGr,
+    /// A DIMACS `.co` coordinate file (with its `.gr`).
+    DimacsCo,
+    /// A road CSV edge list with its node file.
+    RoadCsv,
+    /// Roads as GeoJSON LineStrings.
+    RoadGeoJson,
+}
+
+impl Target {
+    /// Every target.
+    pub const ALL: [Target; 9] = [
+        Target::CitiesCsv,
+        Target::LinksCsv,
+        Target::AgglomerationsCsv,
+        Target::NetworkGeoJson,
+        Target::ScenarioToml,
+        Target::DimacsGr,
+        Target::DimacsCo,
+        Target::RoadCsv,
+        Target::RoadGeoJson,
+    ];
+
+    /// A short name (used for crash file names).
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::CitiesCsv => "cities-csv",
+            Target::LinksCsv => "links-csv",
+            Target::AgglomerationsCsv => "agglomerations-csv",
+            Target::NetworkGeoJson => "network-geojson",
+            Target::ScenarioToml => "scenario-toml",
+            Target::DimacsGr => "dimacs-gr",
+            Target::DimacsCo => "dimacs-co",
+            Target::RoadCsv => "road-csv",
+            Target::RoadGeoJson => "road-geojson",
+        }
+    }
+
+    /// The files of a bundle that mutations change.
+    fn mutable(self, name: &str) -> bool {
+        match self {
+            Target::CitiesCsv => name == "cities.csv",
+            Target::LinksCsv => name == "links.csv",
+            Target::AgglomerationsCsv => name == "agglomerations.csv",
+            Target::NetworkGeoJson => name == "network.geojson",
+            Target::ScenarioToml => name.ends_with(".toml"),
+            Target::DimacsGr => name == "g.gr",
+            Target::DimacsCo => name == "g.co",
+            Target::RoadCsv => name == "nodes.csv" || name == "edges.csv",
+            Target::RoadGeoJson => name == "roads.geojson",
+        }
+    }
+}
+
+/// Named files handed to a reader together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    /// File name and content.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Bundle {
+    fn new(files: Vec<(&str, Vec<u8>)>) -> Bundle {
+        Bundle {
+            files: files.into_iter().map(|(n, b)| (n.to_owned(), b)).collect(),
+        }
+    }
+
+    /// The bundle as text: each file as `=== NAME (N bytes)` and its bytes,
+    /// the form in which crashers are saved and read back.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (name, bytes) in &self.files {
+            out.extend_from_slice(format!("=== {name} ({} bytes)\n", bytes.len()).as_bytes());
+            out.extend_from_slice(bytes);
+            out.push(b'\n');
+        }
+        out
+    }
+
+    /// Reads the form written by [`Bundle::to_bytes`].
+    pub fn from_bytes(mut b: &[u8]) -> Option<Bundle> {
+        let mut files = Vec::new();
+        while !b.is_empty() {
+            let nl = b.iter().position(|&c| c == b'\n')?;
+            let head = std::str::from_utf8(&b[..nl]).ok()?;
+            let rest = head.strip_prefix("=== ")?;
+            let open = rest.rfind(" (")?;
+            let name = rest[..open].to_owned();
+            let len: usize = rest[open + 2..].strip_suffix(" bytes)")?.parse().ok()?;
+            let body = b.get(nl + 1..nl + 1 + len)?;
+            files.push((name, body.to_vec()));
+            b = b.get(nl + 2 + len..).unwrap_or(&[]);
+        }
+        Some(Bundle { files })
+    }
+}
+
+/// The outcome of one case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// The reader accepted the input and the analyses on it finished.
+    Accepted,
+    /// The reader refused the input with an error naming a file.
+    Refused(String),
+    /// The reader broke a rule: an error that names none of the files.
+    Unnamed(String),
+    /// The reader or an analysis panicked.
+    Panic(String),
+    /// The case did not finish within the time limit.
+    Hang,
+}
+
+impl Verdict {
+    /// Whether the case found a bug.
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            Verdict::Unnamed(_) | Verdict::Panic(_) | Verdict::Hang
+        )
+    }
+}
+
+fn embedded() -> &'static Network {
+    static NET: OnceLock<Network> = OnceLock::new();
+    NET.get_or_init(|| Input::Embedded.load().expect("the embedded data loads").0)
+}
+
+/// Runs one search from every city (up to 5) and a centrality pass from 3
+/// sources on a network a reader accepted.
+fn exercise_network(net: &Network) {
+    let engine = Engine::new(net, TimeModel::default(), None);
+    let mut ws = engine.workspace();
+    let n = net.cities().len() as u32;
+    for c in 0..n.min(5) {
+        engine.search(&mut ws, &[c], Direction::Out, f64::INFINITY);
+    }
+    let nodes: Vec<u32> = (0..n).collect();
+    exercise_graph(&city_graph(net, &nodes, false));
+}
+
+fn exercise_graph(g: &WGraph) {
+    let n = g.node_count();
+    if n == 0 {
+        return;
+    }
+    let mut ws = SearchSpace::new(n);
+    ws.search(g, &[0], f64::INFINITY, None);
+    let sources: Vec<bool> = (0..n).map(|v| v < 3).collect();
+    let cuts = [f64::INFINITY];
+    let mut opt = PathOptions::all(&cuts);
+    opt.sources = Some(&sources);
+    path_centrality(g, &opt);
+}
+
+/// Writes `bundle` into `dir`, runs `target`'s reader on it and, when the
+/// input is accepted, a search and a centrality pass on the result.
+pub fn run(target: Target, bundle: &Bundle, dir: &Path) -> std::io::Result<Verdict> {
+    for (name, bytes) in &bundle.files {
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    let p = |n: &str| dir.join(n);
+    let result: Result<(), String> = match target {
+        Target::CitiesCsv | Target::LinksCsv | Target::AgglomerationsCsv => {
+            Input::Dir(dir.to_owned())
+                .load()
+                .map(|(net, _)| exercise_network(&net))
+                .map_err(|e| e.to_string())
+        }
+        Target::NetworkGeoJson => Input::GeoJson(p("network.geojson"))
+            .load()
+            .map(|(net, _)| exercise_network(&net))
+            .map_err(|e| e.to_string()),
+        Target::ScenarioToml => Scenario::load(&p("a.toml"))
+            .and_then(|s| s.apply(embedded()))
+            .map(|net| exercise_network(&net))
+            .map_err(|e| e.to_string()),
+        Target::DimacsGr | Target::DimacsCo => {
+            crate::road::read_dimacs(&p("g.gr"), Some(&p("g.co")), DimacsOptions::default())
+                .map(|g| exercise_graph(g.graph()))
+                .map_err(|e| e.to_string())
+        }
+        Target::RoadCsv => crate::road::read_csv_edges(&p("nodes.csv"), &p("edges.csv"), 40.0)
+            .map(|g| exercise_graph(g.graph()))
+            .map_err(|e| e.to_string()),
+        Target::RoadGeoJson => {
+            crate::road::read_geojson_roads(&p("roads.geojson"), &GeoJsonOptions::default())
+                .map(|g| exercise_graph(g.graph()))
+                .map_err(|e| e.to_string())
+        }
+    };
+    Ok(match result {
+        Ok(()) => Verdict::Accepted,
+        Err(msg)
+            if bundle.files.iter().any(|(n, _)| msg.contains(n.as_str()))
+                || msg.contains(&*dir.to_string_lossy()) =>
+        {
+            Verdict::Refused(msg)
+        }
+        Err(msg) => Verdict::Unnamed(msg),
+    })
+}
+
+/// [`run`] in a worker thread with `catch_unwind` and a time limit. A hung
+/// worker is left running (it cannot be stopped); the caller should stop
+/// after a [`Verdict::Hang`].
+pub fn run_guarded(
+    target: Target,
+    bundle: &Bundle,
+    dir: &Path,
+    limit: Duration,
+) -> std::io::Result<Verdict> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (bundle, dir2) = (bundle.clone(), dir.to_owned());
+    std::thread::Builder::new()
+        .name(format!("fuzz-{}", target.name()))
+        .spawn(move || {
+            let r = std::panic::catch_unwind(|| run(target, &bundle, &dir2));
+            let _ = tx.send(r);
+        })?;
+    let started = Instant::now();
+    match rx.recv_timeout(limit) {
+        Ok(Ok(v)) => v,
+        Ok(Err(p)) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into());
+            Ok(Verdict::Panic(msg))
+        }
+        Err(_) => {
+            debug_assert!(started.elapsed() >= limit);
+            Ok(Verdict::Hang)
+        }
+    }
+}
+
+/// Runs `cases` seeded cases of `target` (seed `seed`) in `dir`, returning
+/// the cases that failed with their verdicts, and how many were accepted
+/// and refused.
+pub fn campaign(
+    target: Target,
+    seeds: &[Bundle],
+    cases: usize,
+    seed: u64,
+    dir: &Path,
+    limit: Duration,
+) -> std::io::Result<Summary> {
+    let mut rng = XorShift::new(seed);
+    let mut s = Summary::default();
+    for _ in 0..cases {
+        let k = rng.below(seeds.len());
+        let b = mutate(&mut rng, target, &seeds[k]);
+        let v = run_guarded(target, &b, dir, limit)?;
+        match &v {
+            Verdict::Accepted => s.accepted += 1,
+            Verdict::Refused(_) => s.refused += 1,
+            _ => {
+                let hang = v == Verdict::Hang;
+                s.failures.push((b, v));
+                if hang {
+                    break;
+                }
+            }
+        }
+        s.executions += 1;
+    }
+    Ok(s)
+}
+
+/// What a [`campaign`] found.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Cases run.
+    pub executions: usize,
+    /// Cases the reader accepted.
+    pub accepted: usize,
+    /// Cases the reader refused properly.
+    pub refused: usize,
+    /// Failing cases with their verdicts.
+    pub failures: Vec<(Bundle, Verdict)>,
+}
