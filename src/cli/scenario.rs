@@ -166,8 +166,8 @@ fn sections(
             c.pop_before.into(),
             c.pop_after.into(),
             Cell::Int(c.pop_delta()),
-            c.entered.join(";").into(),
-            c.left.join(";").into(),
+            c.entered.clone().into(),
+            c.left.clone().into(),
         ]);
     }
     let mut aggs = Table::new(&[
@@ -201,7 +201,7 @@ fn sections(
             Cell::Float(pct, 2),
             Cell::Float(a.access_gini.0, 4),
             Cell::Float(a.access_gini.1, 4),
-            ranks.join(";").into(),
+            ranks.into(),
         ]);
     }
     let mut cities = Table::new(&[

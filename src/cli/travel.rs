@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use agglo::algorithms::{
     CircleOptions, Direction, Engine, TimeModel, Workspace, commuting_circles,
 };
-use agglo::io::{round_multipolygon, round6, write_atomic};
+use agglo::io::{circles_layer, round6, write_atomic, write_layer_geojson};
 use agglo::{Cell, CityIdx, Mode, Network, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -227,15 +227,17 @@ pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn path_modes(engine: &Engine, ws: &Workspace, c: CityIdx) -> String {
-    let mut modes: Vec<&str> = Vec::new();
+/// The modes of the fastest trip to `c`, in order, a mode repeated only
+/// after a different one.
+fn path_modes(engine: &Engine, ws: &Workspace, c: CityIdx) -> Vec<String> {
+    let mut modes: Vec<String> = Vec::new();
     for (l, _, _) in engine.path(ws, c) {
         let m = engine.network().links()[l].mode.as_str();
-        if modes.last() != Some(&m) {
-            modes.push(m);
+        if modes.last().map(String::as_str) != Some(m) {
+            modes.push(m.to_owned());
         }
     }
-    modes.join("+")
+    modes
 }
 
 pub fn reach(input: &InputArgs, a: &ReachArgs) -> anyhow::Result<ExitCode> {
@@ -381,7 +383,6 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
         "area_km2",
         "outside",
     ]);
-    let mut features = Vec::new();
     let mut point_features = Vec::new();
     for c in &circles {
         let ag = net.find_agglomeration(&c.agglomeration)?;
@@ -405,33 +406,18 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
             c.population.into(),
             Cell::Float(c.member_share, 3),
             Cell::Float(c.area_km2, 0),
-            outside.join(";").into(),
+            outside.into(),
         ]);
-        if a.out.is_some() {
-            let mut f = Feature::from(Geometry::from(&round_multipolygon(&c.polygon)));
-            f.id = Some(geojson::feature::Id::String(format!(
-                "{}:{}:{}",
-                ag.id, core_label, c.minutes
-            )));
-            f.set_property("agglomeration", ag.id.clone());
-            f.set_property("core", core_label.clone());
-            f.set_property("minutes", c.minutes);
-            f.set_property("cities", c.cities.len());
-            f.set_property("population", c.population);
-            f.set_property("share", (c.member_share * 1000.0).round() / 1000.0);
-            f.set_property("area_km2", c.area_km2.round());
-            features.push(f);
-        }
         if a.cities_out.is_some() && c.minutes == max {
             for &(ci, m) in &c.cities {
                 let city = net.city(ci);
                 let mut f =
                     Feature::from(Geometry::new_point([round6(city.lon), round6(city.lat)]));
-                f.set_property("agglomeration", ag.id.clone());
-                f.set_property("core", core_label.clone());
                 f.set_property("id", city.id.clone());
                 f.set_property("name", city.name.clone());
                 f.set_property("name_zh", city.name_zh.clone());
+                f.set_property("agglomeration", ag.id.clone());
+                f.set_property("core", core_label.clone());
                 f.set_property("minutes", (m * 10.0).round() / 10.0);
                 f.set_property("member", ag.members.contains(&ci));
                 f.set_property("pop_2020", city.pop_2020);
@@ -440,10 +426,7 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if let Some(p) = &a.out {
-        write_atomic(
-            p,
-            (serde_json::to_string(&FeatureCollection::new(features))? + "\n").as_bytes(),
-        )?;
+        write_layer_geojson(p, &circles_layer(&net, &circles).layer)?;
     }
     if let Some(p) = &a.cities_out {
         write_atomic(
