@@ -7,6 +7,7 @@ use agglo::algorithms::{
     CircleOptions, Direction, Engine, TimeModel, Workspace, commuting_circles,
 };
 use agglo::io::{circles_layer, round6, write_atomic, write_layer_geojson};
+use agglo::scenario::Scenario;
 use agglo::{Cell, CityIdx, Mode, Network, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -97,6 +98,26 @@ fn budgets(list: &[f64]) -> anyhow::Result<Vec<f64>> {
     Ok(b)
 }
 
+/// `--scenario FILE`: answer on the network as a scenario changes it.
+#[derive(Debug, Args, Clone)]
+pub struct ScenarioArg {
+    /// Apply this scenario (TOML) to the network first: the trip times with
+    /// the new line, or without the removed one.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+}
+
+impl ScenarioArg {
+    /// The loaded network, with the scenario applied when one is given.
+    pub fn network(&self, input: &InputArgs) -> anyhow::Result<Network> {
+        let net = input.load()?;
+        match &self.scenario {
+            Some(file) => Ok(Scenario::load(file)?.apply(&net)?),
+            None => Ok(net),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RouteArgs {
     /// Origin city (id, English or Chinese name).
@@ -105,6 +126,8 @@ pub struct RouteArgs {
     /// Destination city.
     #[arg(long)]
     pub to: String,
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
     #[command(flatten)]
     pub model: ModelArgs,
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
@@ -119,6 +142,8 @@ pub struct ReachArgs {
     /// Budget(s) in minutes, comma-separated: nested results from one search.
     #[arg(long, value_delimiter = ',', default_value = "60")]
     pub minutes: Vec<f64>,
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
     #[command(flatten)]
     pub model: ModelArgs,
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
@@ -136,6 +161,8 @@ pub struct MatrixArgs {
     /// Leave pairs slower than this empty (bounded searches).
     #[arg(long)]
     pub max_minutes: Option<f64>,
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
     #[command(flatten)]
     pub model: ModelArgs,
     /// `table` and `csv` give a square matrix; `json` an object with `cities` and `minutes`.
@@ -177,7 +204,7 @@ fn name(net: &Network, c: CityIdx) -> String {
 }
 
 pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
-    let net = input.load()?;
+    let net = a.scenario.network(input)?;
     let (from, to) = (net.find_city(&a.from)?, net.find_city(&a.to)?);
     let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
     let mut ws = engine.workspace();
@@ -241,7 +268,7 @@ fn path_modes(engine: &Engine, ws: &Workspace, c: CityIdx) -> Vec<String> {
 }
 
 pub fn reach(input: &InputArgs, a: &ReachArgs) -> anyhow::Result<ExitCode> {
-    let net = input.load()?;
+    let net = a.scenario.network(input)?;
     let origins = net.find_cities(&a.from)?;
     if origins.is_empty() {
         bail!("--from names no city");
@@ -300,7 +327,7 @@ pub fn reach(input: &InputArgs, a: &ReachArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn matrix(input: &InputArgs, a: &MatrixArgs) -> anyhow::Result<ExitCode> {
-    let net = input.load()?;
+    let net = a.scenario.network(input)?;
     let cities: Vec<CityIdx> = match (&a.agglomeration, &a.cities) {
         (Some(q), _) => net.find_agglomeration(q)?.members.clone(),
         (None, Some(list)) => net.find_cities(list)?,
