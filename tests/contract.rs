@@ -148,3 +148,29 @@ fn geojson_properties_keep_the_documented_order() {
     let cities = property_names(&q.join("cities.geojson"));
     assert_eq!(cities[..4], ["id", "name", "name_zh", "province"]);
 }
+
+#[test]
+fn an_unreachable_route_stays_parseable_in_json_and_csv() {
+    let args = [
+        "route",
+        "--from",
+        "chengdu",
+        "--to",
+        "chongqing",
+        "--modes",
+        "ferry",
+    ];
+    let o = run(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    assert!(
+        v["minutes"].is_null() && v["legs"] == serde_json::json!([]),
+        "{v}"
+    );
+    assert!(stderr(&o).contains("unreachable"));
+    let o = run(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "step,kind,from,to,mode,line,minutes\n");
+    let o = run(&args);
+    assert!(stdout(&o).starts_with("unreachable: no trip from chengdu to chongqing"));
+}

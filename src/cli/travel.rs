@@ -214,16 +214,29 @@ pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
     };
     engine.search(&mut ws, &[anchor], a.model.direction(), f64::INFINITY);
     let total = engine.time_to(&ws, other);
+    let mut t = Table::new(&["step", "kind", "from", "to", "mode", "line", "minutes"]);
     if !total.is_finite() {
-        println!(
+        let message = format!(
             "unreachable: no trip from {} to {} with modes {}",
             name(&net, from),
             name(&net, to),
             a.model.modes.join(",")
         );
+        // JSON and CSV stay parseable: the message goes to stderr.
+        match a.format {
+            OutFormat::Table => println!("{message}"),
+            OutFormat::Csv => {
+                emit(&t, a.format, None)?;
+                eprintln!("{message}");
+            }
+            OutFormat::Json => {
+                let v = json!({"from": name(&net, from), "to": name(&net, to), "minutes": null, "legs": []});
+                println!("{}", serde_json::to_string_pretty(&v)?);
+                eprintln!("{message}");
+            }
+        }
         return Ok(ExitCode::from(1));
     }
-    let mut t = Table::new(&["step", "kind", "from", "to", "mode", "line", "minutes"]);
     for (i, l) in engine.legs(&ws, other).iter().enumerate() {
         t.push(vec![
             (i + 1).into(),
