@@ -179,12 +179,12 @@ pub enum LookupError {
         suggestions: Vec<String>,
     },
     /// Several cities share that name.
-    #[error("`{query}` is ambiguous: it names {}; use the id", .candidates.join(", "))]
+    #[error("`{query}` is ambiguous: it names {}; use the id", list_candidates(.candidates))]
     Ambiguous {
         /// What the user typed.
         query: String,
-        /// The ids of the cities with that name.
-        candidates: Vec<String>,
+        /// The cities with that name, by id.
+        candidates: Vec<CityCandidate>,
     },
     /// No agglomeration has that id or name.
     #[error("unknown agglomeration `{query}`{}", suggest(.suggestions))]
@@ -194,6 +194,24 @@ pub enum LookupError {
         /// The closest ids, best first.
         suggestions: Vec<String>,
     },
+}
+
+/// One of the cities an ambiguous name could mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CityCandidate {
+    /// The city's id (always unambiguous).
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Province.
+    pub province: String,
+}
+
+fn list_candidates(c: &[CityCandidate]) -> String {
+    c.iter()
+        .map(|c| format!("`{}` ({}, {})", c.id, c.name, c.province))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn suggest(s: &[String]) -> String {

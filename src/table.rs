@@ -2,7 +2,9 @@
 //!
 //! Every command that prints results builds a [`Table`]; the same columns
 //! appear in all three formats. JSON is an array of objects whose keys are the
-//! column names, with numbers as numbers and empty cells as `null`.
+//! column names, with numbers as numbers, lists as arrays of strings and
+//! empty or missing cells as `null`. In tables and CSV a list is one cell,
+//! its items joined by `;`.
 
 use serde_json::{Map, Value};
 
@@ -26,6 +28,9 @@ pub enum Cell {
     Int(i64),
     /// A number shown with the given decimals in tables and CSV.
     Float(f64, usize),
+    /// A list of texts (ids, mostly): `;`-joined in tables and CSV, an array
+    /// in JSON (`[]` when empty).
+    List(Vec<String>),
     /// Missing.
     Empty,
 }
@@ -36,17 +41,20 @@ impl Cell {
             Cell::Str(s) => s.clone(),
             Cell::Int(i) => i.to_string(),
             Cell::Float(v, d) => format!("{v:.d$}", d = *d),
+            Cell::List(items) => items.join(";"),
             Cell::Empty => String::new(),
         }
     }
     fn json(&self) -> Value {
         match self {
+            Cell::Str(s) if s.is_empty() => Value::Null,
             Cell::Str(s) => Value::String(s.clone()),
             Cell::Int(i) => Value::from(*i),
             Cell::Float(v, d) => {
                 let p = 10f64.powi(*d as i32);
                 serde_json::Number::from_f64((v * p).round() / p).map_or(Value::Null, Value::Number)
             }
+            Cell::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
             Cell::Empty => Value::Null,
         }
     }
@@ -73,6 +81,11 @@ impl From<u64> for Cell {
 impl From<usize> for Cell {
     fn from(v: usize) -> Cell {
         Cell::Int(v as i64)
+    }
+}
+impl From<Vec<String>> for Cell {
+    fn from(items: Vec<String>) -> Cell {
+        Cell::List(items)
     }
 }
 impl<T: Into<Cell>> From<Option<T>> for Cell {
@@ -198,6 +211,30 @@ mod tests {
         assert_eq!(
             t.render(Format::Table),
             "city  minutes\n----  -------\n成都     12.3\nb\n"
+        );
+    }
+
+    #[test]
+    fn lists_are_arrays_in_json_and_joined_elsewhere() {
+        let mut t = Table::new(&["core", "left", "note"]);
+        t.push(vec![
+            "a".into(),
+            vec!["x".to_owned(), "y".to_owned()].into(),
+            "".into(),
+        ]);
+        t.push(vec!["b".into(), Vec::<String>::new().into(), Cell::Empty]);
+        assert_eq!(t.render(Format::Csv), "core,left,note\na,x;y,\nb,,\n");
+        let v: Value = serde_json::from_str(&t.render(Format::Json)).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!([
+                {"core": "a", "left": ["x", "y"], "note": null},
+                {"core": "b", "left": [], "note": null}
+            ])
+        );
+        assert_eq!(
+            t.render(Format::Table),
+            "core  left  note\n----  ----  ----\na     x;y\nb\n"
         );
     }
 }

@@ -21,6 +21,16 @@ fn s<'a>(r: &'a Value, k: &str) -> &'a str {
     r[k].as_str().unwrap_or("")
 }
 
+/// A list cell: a JSON array of strings.
+fn list<'a>(r: &'a Value, k: &str) -> Vec<&'a str> {
+    let a = r[k]
+        .as_array()
+        .unwrap_or_else(|| panic!("`{k}` is not an array: {r}"));
+    a.iter()
+        .map(|x| x.as_str().expect("string items"))
+        .collect()
+}
+
 fn f(r: &Value, k: &str) -> f64 {
     r[k].as_f64().unwrap_or(f64::NAN)
 }
@@ -340,9 +350,8 @@ fn growth_of_the_fixture_cluster_follows_from_the_census_and_reach() {
         assert!((f(r, "core_share_2010") - share(0)).abs() < 0.0006);
         assert!((f(r, "core_share_2020") - share(1)).abs() < 0.0006);
         // Shrinking members are exactly those whose 2020 figure is lower.
-        let shrinking: BTreeSet<&str> = s(r, "shrinking")
-            .split(';')
-            .filter(|x| !x.is_empty())
+        let shrinking: BTreeSet<&str> = list(r, "shrinking")
+            .into_iter()
             .map(|x| x.split(':').next().unwrap())
             .collect();
         let fell: BTreeSet<&str> = cities
@@ -405,7 +414,7 @@ fn delineated_cities_join_their_fastest_core_on_the_shipped_data() {
         .map(|r| (s(r, "agglomeration").to_owned(), f(r, "cities") as usize))
         .collect();
     for r in rows(&off) {
-        let n = |k: &str| s(r, k).split(';').filter(|x| !x.is_empty()).count();
+        let n = |k: &str| list(r, k).len();
         let members = aggs[s(r, "agglomeration")];
         let inter = members - n("outside");
         let j = inter as f64 / (inter + n("outside") + n("extra")) as f64;

@@ -7,6 +7,11 @@
 //! centre are true), united with `geo`'s boolean operations, and projected
 //! back to WGS84 with counter-clockwise exterior rings (RFC 7946).
 //!
+//! Every city counted in the circle (reached within the budget, the budget
+//! itself included) has a disk of radius at least [`MIN_RADIUS_KM`], so a
+//! city reached exactly at the budget lies inside the polygon it is counted
+//! in, not on a zero-radius point outside it.
+//!
 //! Because every disk of a smaller budget is a scaled copy, about the same
 //! centre and with the same vertex angles, of the same city's disk for a larger
 //! budget, nested budgets give nested polygons.
@@ -19,6 +24,11 @@ use crate::network::Network;
 
 const R: f64 = crate::network::EARTH_RADIUS_KM;
 const SIDES: usize = 64;
+
+/// The smallest disk radius, km, of a city counted in a circle: a city
+/// reached with less than this distance left (at the budget itself, say)
+/// still lies inside the polygon. 1 km is two minutes at 30 km/h.
+pub const MIN_RADIUS_KM: f64 = 1.0;
 
 /// Options of the circle polygon.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,7 +104,9 @@ fn disk(centre: Coord<f64>, r: f64) -> Polygon<f64> {
 }
 
 /// The commuting-circle polygon of `reach` within `budget` minutes, centred
-/// (for the projection) on `centre`. Cities reached after `budget` are ignored.
+/// (for the projection) on `centre`. Cities reached after `budget` are
+/// ignored; each city reached within it (`minutes <= budget`) gets a disk of
+/// radius `max(MIN_RADIUS_KM, minutes left × local speed)`.
 pub fn circle_polygon(
     net: &Network,
     reach: &Reach,
@@ -106,10 +118,11 @@ pub fn circle_polygon(
     let disks: Vec<(f64, f64, f64)> = reach
         .times
         .iter()
-        .filter(|(_, t)| *t < budget)
+        .filter(|(_, t)| *t <= budget)
         .map(|&(c, t)| {
             let city = net.city(c);
-            (city.lon, city.lat, (budget - t) * km_per_min)
+            let r = ((budget - t) * km_per_min).max(MIN_RADIUS_KM);
+            (city.lon, city.lat, r)
         })
         .collect();
     disk_union((centre.lon, centre.lat), &disks)

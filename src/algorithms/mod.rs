@@ -15,7 +15,7 @@ mod tiers;
 mod time_model;
 
 pub use circle_set::{CommutingCircle, commuting_circles};
-pub use circles::{CircleOptions, area_km2, circle_polygon, disk_union};
+pub use circles::{CircleOptions, MIN_RADIUS_KM, area_km2, circle_polygon, disk_union};
 pub use delineate::{
     Area, Assignment, Change, DelineateError, DelineateOptions, Delineation, OfficialMatch,
     delineate,

@@ -32,12 +32,17 @@ pub struct ScenarioArgs {
     /// Commuting budget, minutes. Range (0, 10080].
     #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
-    /// Only this section: cores, agglomerations, cities, delineation, links.
+    /// Only this section: links, cores, agglomerations, cities (gains and
+    /// losses), gains, losses, delineation.
     #[arg(long)]
     pub section: Option<String>,
-    /// Cities listed among the largest gains and losses.
+    /// Cities listed among the largest gains and among the largest losses.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// List every row, unchanged ones included (every core and
+    /// agglomeration, every city that gained or lost).
+    #[arg(long)]
+    pub all: bool,
     /// Folder for QGIS layers with styles: the scenario network's cities and
     /// links, circles before and after, changed links, accessibility change.
     #[arg(long, value_name = "DIR")]
@@ -145,12 +150,31 @@ fn arrow(v: Option<usize>) -> String {
     v.map_or("-".into(), |r| r.to_string())
 }
 
+/// One block of the scenario report: a table of the rows that changed (every
+/// row with `--all`) and how many rows were left out as unchanged.
+struct Section {
+    /// Name, as `--section` and the JSON key take it.
+    name: &'static str,
+    /// What a row is, plural (`cores`, `cities`), for the unchanged line.
+    rows: &'static str,
+    /// The rows shown.
+    table: Table,
+    /// Rows left out because nothing changed.
+    unchanged: usize,
+    /// Changed rows left out by `--top`.
+    more: usize,
+}
+
+/// The section names `--section` accepts; `cities` is `gains` and `losses`.
+const SECTION_NAMES: &str = "links, cores, agglomerations, cities, gains, losses, delineation";
+
 fn sections(
     base: &Network,
     after: &Network,
     cmp: &Comparison,
     top: usize,
-) -> Vec<(&'static str, Table)> {
+    all: bool,
+) -> Vec<Section> {
     let mut cores = Table::new(&[
         "core",
         "cities_before",
@@ -161,7 +185,7 @@ fn sections(
         "entered",
         "left",
     ]);
-    for c in &cmp.cores {
+    for c in cmp.cores.iter().filter(|c| all || c.changed()) {
         cores.push(vec![
             c.city.as_str().into(),
             c.cities_before.into(),
@@ -169,10 +193,11 @@ fn sections(
             c.pop_before.into(),
             c.pop_after.into(),
             Cell::Int(c.pop_delta()),
-            c.entered.join(";").into(),
-            c.left.join(";").into(),
+            c.entered.clone().into(),
+            c.left.clone().into(),
         ]);
     }
+    let cores_unchanged = cmp.cores.len() - cores.rows.len();
     let mut aggs = Table::new(&[
         "agglomeration",
         "share_before",
@@ -184,7 +209,7 @@ fn sections(
         "gini_after",
         "rank_changes",
     ]);
-    for a in &cmp.agglomerations {
+    for a in cmp.agglomerations.iter().filter(|a| all || a.changed()) {
         let pct = if a.access_mean.0 > 0.0 {
             100.0 * (a.access_mean.1 / a.access_mean.0 - 1.0)
         } else {
@@ -204,32 +229,38 @@ fn sections(
             Cell::Float(pct, 2),
             Cell::Float(a.access_gini.0, 4),
             Cell::Float(a.access_gini.1, 4),
-            ranks.join(";").into(),
+            ranks.into(),
         ]);
     }
-    let mut cities = Table::new(&[
-        "city",
-        "name",
-        "access_before",
-        "access_after",
-        "delta",
-        "change_pct",
-    ]);
-    let moved: Vec<_> = cmp.cities.iter().filter(|c| c.after != c.before).collect();
-    let n = moved.len();
-    let mut picks: Vec<usize> = (0..n.min(top)).collect();
-    picks.extend((n.saturating_sub(top)..n).filter(|i| *i >= top.min(n)));
-    for i in picks {
-        let c = moved[i];
-        cities.push(vec![
-            c.city.as_str().into(),
-            name(after, &c.city).into(),
-            Cell::Float(c.before, 0),
-            Cell::Float(c.after, 0),
-            Cell::Float(c.after - c.before, 0),
-            Cell::Float(100.0 * c.relative(), 2),
+    let aggs_unchanged = cmp.agglomerations.len() - aggs.rows.len();
+    // cmp.cities runs from the largest gain to the largest loss.
+    let city_table = |rows: &mut dyn Iterator<Item = &agglo::scenario::CityChange>| {
+        let mut t = Table::new(&[
+            "city",
+            "name",
+            "access_before",
+            "access_after",
+            "delta",
+            "change_pct",
         ]);
-    }
+        for c in rows.take(if all { usize::MAX } else { top }) {
+            t.push(vec![
+                c.city.as_str().into(),
+                name(after, &c.city).into(),
+                Cell::Float(c.before, 0),
+                Cell::Float(c.after, 0),
+                Cell::Float(c.delta(), 0),
+                Cell::Float(100.0 * c.relative(), 2),
+            ]);
+        }
+        t
+    };
+    let gains = city_table(&mut cmp.cities.iter().filter(|c| c.delta() > 0.0));
+    let losses = city_table(&mut cmp.cities.iter().rev().filter(|c| c.delta() < 0.0));
+    let n_gains = cmp.cities.iter().filter(|c| c.delta() > 0.0).count();
+    let n_losses = cmp.cities.iter().filter(|c| c.delta() < 0.0).count();
+    let (more_gains, more_losses) = (n_gains - gains.rows.len(), n_losses - losses.rows.len());
+    let cities_unchanged = cmp.cities.iter().filter(|c| c.delta() == 0.0).count();
     let mut del = Table::new(&["city", "core_before", "core_after"]);
     for (c, b, a) in &cmp.delineation {
         del.push(vec![c.as_str().into(), b.clone().into(), a.clone().into()]);
@@ -254,13 +285,52 @@ fn sections(
             l.minutes_after.map(|m| Cell::Float(m, 1)).into(),
         ]);
     }
+    let section = |name, rows, table, unchanged, more| Section {
+        name,
+        rows,
+        table,
+        unchanged,
+        more,
+    };
     vec![
-        ("links", links),
-        ("cores", cores),
-        ("agglomerations", aggs),
-        ("cities", cities),
-        ("delineation", del),
+        section("links", "links", links, 0, 0),
+        section("cores", "cores", cores, cores_unchanged, 0),
+        section("agglomerations", "agglomerations", aggs, aggs_unchanged, 0),
+        section("gains", "cities", gains, 0, more_gains),
+        section("losses", "cities", losses, cities_unchanged, more_losses),
+        section("delineation", "cities", del, 0, 0),
     ]
+}
+
+impl Section {
+    /// The line under the table saying what was left out, if anything.
+    fn unchanged_line(&self) -> Option<String> {
+        (self.unchanged > 0).then(|| {
+            format!(
+                "{} {} unchanged (not listed; --all lists every row)",
+                self.unchanged, self.rows
+            )
+        })
+    }
+    /// The block in a text report: the table (or `none`), then the unchanged line.
+    fn text(&self) -> String {
+        let mut out = if self.table.rows.is_empty() {
+            "none\n".to_owned()
+        } else {
+            self.table.render(agglo::Format::Table)
+        };
+        if self.more > 0 {
+            out.push_str(&format!(
+                "{} more {} (--top raises the limit, --all lists them all)\n",
+                self.more, self.rows
+            ));
+        }
+        if let Some(l) = self.unchanged_line() {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        out
+    }
 }
 
 pub fn scenario(input: &InputArgs, a: &ScenarioArgs) -> anyhow::Result<ExitCode> {
@@ -270,14 +340,20 @@ pub fn scenario(input: &InputArgs, a: &ScenarioArgs) -> anyhow::Result<ExitCode>
     let base_eval = evaluate(&net, &opts(minutes));
     let (s, after, cmp) = run_one(&net, &base_eval, &a.file, minutes)?;
     let ms = t0.elapsed().as_secs_f64() * 1e3;
-    let secs = sections(&net, &after, &cmp, a.top);
-    let chosen: Vec<&(&str, Table)> = match &a.section {
+    let secs = sections(&net, &after, &cmp, a.top, a.all);
+    let chosen: Vec<&Section> = match a.section.as_deref() {
         Some(x) => {
-            let v: Vec<_> = secs.iter().filter(|(n, _)| n == x).collect();
+            let wanted: &[&str] = if x == "cities" {
+                &["gains", "losses"]
+            } else {
+                &[x]
+            };
+            let v: Vec<_> = secs
+                .iter()
+                .filter(|sec| wanted.contains(&sec.name))
+                .collect();
             if v.is_empty() {
-                bail!(
-                    "unknown --section `{x}` (expected links, cores, agglomerations, cities, delineation)"
-                );
+                bail!("unknown --section `{x}` (expected {SECTION_NAMES})");
             }
             v
         }
@@ -286,29 +362,46 @@ pub fn scenario(input: &InputArgs, a: &ScenarioArgs) -> anyhow::Result<ExitCode>
     match (a.format, chosen.len()) {
         (OutFormat::Json, n) if n > 1 => {
             let mut obj = serde_json::Map::new();
-            obj.insert("scenario".into(), s.name.clone().into());
-            obj.insert("description".into(), s.description.clone().into());
-            for (n, t) in &chosen {
-                let v: serde_json::Value = serde_json::from_str(&t.render(agglo::Format::Json))?;
-                obj.insert((*n).into(), v);
+            if a.section.is_none() {
+                obj.insert("scenario".into(), s.name.clone().into());
+                obj.insert("description".into(), s.description.clone().into());
             }
+            let mut unchanged = serde_json::Map::new();
+            for sec in &chosen {
+                let v: serde_json::Value =
+                    serde_json::from_str(&sec.table.render(agglo::Format::Json))?;
+                obj.insert(sec.name.into(), v);
+                if sec.unchanged > 0 {
+                    unchanged.insert(sec.rows.into(), sec.unchanged.into());
+                }
+            }
+            obj.insert("unchanged".into(), unchanged.into());
             outln!("{}", serde_json::Value::Object(obj))?;
         }
-        (OutFormat::Csv, n) if n > 1 => bail!("--format csv needs --section"),
+        (OutFormat::Csv, n) if n > 1 => {
+            bail!("--format csv needs one --section (not cities: gains or losses)")
+        }
         (OutFormat::Table, n) if n > 1 => {
-            outln!(
-                "scenario: {} ({minutes} min budget, evaluated in {ms:.0} ms)",
-                s.name
-            )?;
-            if !s.description.is_empty() {
-                outln!("{}", s.description.trim())?;
+            if a.section.is_none() {
+                outln!(
+                    "scenario: {} ({minutes} min budget, evaluated in {ms:.0} ms)",
+                    s.name
+                )?;
+                if !s.description.is_empty() {
+                    outln!("{}", s.description.trim())?;
+                }
             }
-            for (n, t) in &chosen {
-                outln!("\n## {n}")?;
-                emit(t, a.format, None)?;
+            for (i, sec) in chosen.iter().enumerate() {
+                let gap = if a.section.is_none() || i > 0 {
+                    "\n"
+                } else {
+                    ""
+                };
+                super::print_str(&format!("{gap}## {}\n{}", sec.name, sec.text()))?;
             }
         }
-        _ => emit(&chosen[0].1, a.format, None)?,
+        (OutFormat::Table, _) => super::print_str(&chosen[0].text())?,
+        _ => emit(&chosen[0].table, a.format, None)?,
     }
     if let Some(dir) = &a.out {
         layers(&net, &after, &cmp, minutes, dir, a)?;

@@ -121,11 +121,8 @@ fn id(net: &Network, c: CityIdx) -> String {
     net.city(c).id.clone()
 }
 
-fn ids(net: &Network, cs: impl IntoIterator<Item = CityIdx>) -> String {
-    cs.into_iter()
-        .map(|c| id(net, c))
-        .collect::<Vec<_>>()
-        .join(";")
+fn ids(net: &Network, cs: impl IntoIterator<Item = CityIdx>) -> Vec<String> {
+    cs.into_iter().map(|c| id(net, c)).collect()
 }
 
 fn pct(v: Option<f64>) -> Cell {
@@ -460,8 +457,7 @@ pub fn growth_cmd(input: &InputArgs, a: &GrowthArgs) -> anyhow::Result<ExitCode>
                     (p20 as f64 / p10 as f64 - 1.0) * 100.0
                 )
             })
-            .collect::<Vec<_>>()
-            .join(";");
+            .collect::<Vec<_>>();
         for cg in &g.per_core {
             t.push(vec![
                 ag.id.as_str().into(),
@@ -475,7 +471,7 @@ pub fn growth_cmd(input: &InputArgs, a: &GrowthArgs) -> anyhow::Result<ExitCode>
                 pct(cg.ring_pop.rate()),
                 pct(cg.outside_pop.rate()),
                 cg.effect.as_str().into(),
-                shrinking.as_str().into(),
+                shrinking.clone().into(),
                 ids(&net, g.missing_2010.iter().copied()).into(),
             ]);
         }
@@ -569,8 +565,7 @@ pub fn delineate_cmd(input: &InputArgs, a: &DelineateArgs) -> anyhow::Result<Exi
                 Some(k) => format!("{}>{}", id(&net, c), id(&net, k)),
                 None => id(&net, c),
             })
-            .collect::<Vec<_>>()
-            .join(";");
+            .collect::<Vec<_>>();
         official.push(vec![
             ag.id.as_str().into(),
             ag.kind.as_str().into(),

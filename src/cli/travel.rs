@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use agglo::algorithms::{
     CircleOptions, Direction, Engine, TimeModel, Workspace, commuting_circles,
 };
-use agglo::io::{round_multipolygon, round6};
+use agglo::io::{circles_layer, layer_to_geojson, round6};
+use agglo::scenario::Scenario;
 use agglo::{Cell, CityIdx, Mode, Network, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -97,6 +98,26 @@ fn budgets(list: &[f64]) -> anyhow::Result<Vec<f64>> {
     Ok(b)
 }
 
+/// `--scenario FILE`: answer on the network as a scenario changes it.
+#[derive(Debug, Args, Clone)]
+pub struct ScenarioArg {
+    /// Apply this scenario (TOML) to the network first: the trip times with
+    /// the new line, or without the removed one.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+}
+
+impl ScenarioArg {
+    /// The loaded network, with the scenario applied when one is given.
+    pub fn network(&self, input: &InputArgs) -> anyhow::Result<Network> {
+        let net = input.load()?;
+        match &self.scenario {
+            Some(file) => Ok(Scenario::load(file)?.apply(&net)?),
+            None => Ok(net),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RouteArgs {
     /// Origin city (id, English or Chinese name).
@@ -105,6 +126,8 @@ pub struct RouteArgs {
     /// Destination city.
     #[arg(long)]
     pub to: String,
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
     #[command(flatten)]
     pub model: ModelArgs,
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
@@ -119,6 +142,8 @@ pub struct ReachArgs {
     /// Budget(s) in minutes, comma-separated: nested results from one search. Range (0, 10080].
     #[arg(long, value_delimiter = ',', default_value = "60", value_parser = super::bounds::budget)]
     pub minutes: Vec<f64>,
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
     #[command(flatten)]
     pub model: ModelArgs,
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
@@ -136,6 +161,8 @@ pub struct MatrixArgs {
     /// Leave pairs slower than this empty (bounded searches). Range (0, 10080].
     #[arg(long, value_parser = super::bounds::budget)]
     pub max_minutes: Option<f64>,
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
     #[command(flatten)]
     pub model: ModelArgs,
     /// `table` and `csv` give a square matrix; `json` an object with `cities` and `minutes`.
@@ -177,7 +204,7 @@ fn name(net: &Network, c: CityIdx) -> String {
 }
 
 pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
-    let net = input.load()?;
+    let net = a.scenario.network(input)?;
     let (from, to) = (net.find_city(&a.from)?, net.find_city(&a.to)?);
     let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
     let mut ws = engine.workspace();
@@ -187,25 +214,29 @@ pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
     };
     engine.search(&mut ws, &[anchor], a.model.direction(), f64::INFINITY);
     let total = engine.time_to(&ws, other);
+    let mut t = Table::new(&["step", "kind", "from", "to", "mode", "line", "minutes"]);
     if !total.is_finite() {
-        // Exit 1 in every format; JSON keeps the shape of a found trip.
-        let why = format!(
+        let message = format!(
             "unreachable: no trip from {} to {} with modes {}",
             name(&net, from),
             name(&net, to),
             a.model.modes.join(",")
         );
+        // JSON and CSV stay parseable: the message goes to stderr.
         match a.format {
+            OutFormat::Table => outln!("{message}")?,
+            OutFormat::Csv => {
+                emit(&t, a.format, None)?;
+                eprintln!("{message}");
+            }
             OutFormat::Json => {
                 let v = json!({"from": name(&net, from), "to": name(&net, to), "minutes": null, "legs": []});
-                outln!("{}", serde_json::to_string_pretty(&v)?)?
+                outln!("{}", serde_json::to_string_pretty(&v)?)?;
+                eprintln!("{message}");
             }
-            OutFormat::Csv => eprintln!("{why}"),
-            OutFormat::Table => outln!("{why}")?,
         }
         return Ok(ExitCode::from(1));
     }
-    let mut t = Table::new(&["step", "kind", "from", "to", "mode", "line", "minutes"]);
     for (i, l) in engine.legs(&ws, other).iter().enumerate() {
         t.push(vec![
             (i + 1).into(),
@@ -236,19 +267,21 @@ pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn path_modes(engine: &Engine, ws: &Workspace, c: CityIdx) -> String {
-    let mut modes: Vec<&str> = Vec::new();
+/// The modes of the fastest trip to `c`, in order, a mode repeated only
+/// after a different one.
+fn path_modes(engine: &Engine, ws: &Workspace, c: CityIdx) -> Vec<String> {
+    let mut modes: Vec<String> = Vec::new();
     for (l, _, _) in engine.path(ws, c) {
         let m = engine.network().links()[l].mode.as_str();
-        if modes.last() != Some(&m) {
-            modes.push(m);
+        if modes.last().map(String::as_str) != Some(m) {
+            modes.push(m.to_owned());
         }
     }
-    modes.join("+")
+    modes
 }
 
 pub fn reach(input: &InputArgs, a: &ReachArgs) -> anyhow::Result<ExitCode> {
-    let net = input.load()?;
+    let net = a.scenario.network(input)?;
     let origins = net.find_cities(&a.from)?;
     if origins.is_empty() {
         bail!("--from names no city");
@@ -307,7 +340,7 @@ pub fn reach(input: &InputArgs, a: &ReachArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn matrix(input: &InputArgs, a: &MatrixArgs) -> anyhow::Result<ExitCode> {
-    let net = input.load()?;
+    let net = a.scenario.network(input)?;
     let cities: Vec<CityIdx> = match (&a.agglomeration, &a.between) {
         (Some(q), _) => net.find_agglomeration(q)?.members.clone(),
         (None, Some(list)) => net.find_cities(list)?,
@@ -390,7 +423,6 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
         "area_km2",
         "outside",
     ]);
-    let mut features = Vec::new();
     let mut point_features = Vec::new();
     for c in &circles {
         let ag = net.find_agglomeration(&c.agglomeration)?;
@@ -414,33 +446,18 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
             c.population.into(),
             Cell::Float(c.member_share, 3),
             Cell::Float(c.area_km2, 0),
-            outside.join(";").into(),
+            outside.into(),
         ]);
-        if a.out.is_some() {
-            let mut f = Feature::from(Geometry::from(&round_multipolygon(&c.polygon)));
-            f.id = Some(geojson::feature::Id::String(format!(
-                "{}:{}:{}",
-                ag.id, core_label, c.minutes
-            )));
-            f.set_property("agglomeration", ag.id.clone());
-            f.set_property("core", core_label.clone());
-            f.set_property("minutes", c.minutes);
-            f.set_property("cities", c.cities.len());
-            f.set_property("population", c.population);
-            f.set_property("share", (c.member_share * 1000.0).round() / 1000.0);
-            f.set_property("area_km2", c.area_km2.round());
-            features.push(f);
-        }
         if a.cities_out.is_some() && c.minutes == max {
             for &(ci, m) in &c.cities {
                 let city = net.city(ci);
                 let mut f =
                     Feature::from(Geometry::new_point([round6(city.lon), round6(city.lat)]));
-                f.set_property("agglomeration", ag.id.clone());
-                f.set_property("core", core_label.clone());
                 f.set_property("id", city.id.clone());
                 f.set_property("name", city.name.clone());
                 f.set_property("name_zh", city.name_zh.clone());
+                f.set_property("agglomeration", ag.id.clone());
+                f.set_property("core", core_label.clone());
                 f.set_property("minutes", (m * 10.0).round() / 10.0);
                 f.set_property("member", ag.members.contains(&ci));
                 f.set_property("pop_2020", city.pop_2020);
@@ -451,7 +468,9 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &a.out {
         super::write_out(
             p,
-            (serde_json::to_string(&FeatureCollection::new(features))? + "\n").as_bytes(),
+            (serde_json::to_string(&layer_to_geojson(&circles_layer(&net, &circles).layer)?)?
+                + "\n")
+                .as_bytes(),
         )?;
     }
     if let Some(p) = &a.cities_out {

@@ -1,7 +1,7 @@
 //! Finding cities and agglomerations by what a user types.
 
 use super::Network;
-use crate::error::LookupError;
+use crate::error::{CityCandidate, LookupError};
 use crate::model::{Agglomeration, CityIdx};
 
 fn norm(s: &str) -> String {
@@ -36,10 +36,26 @@ fn closest<'a>(
     out
 }
 
+/// The name without a trailing qualifier: `Suzhou (Anhui)` → `Suzhou`.
+fn base_name(name: &str) -> &str {
+    match name
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|s| s.rfind(" ("))
+    {
+        Some(i) => &name[..i],
+        None => name,
+    }
+}
+
 impl Network {
     /// Finds a city by id, English name or Chinese name, ignoring case,
-    /// spaces, hyphens and apostrophes (`Xi'an`, `xian`, `西安`). An exact id
-    /// wins; a name shared by several cities is reported as ambiguous.
+    /// spaces, hyphens and apostrophes (`Xi'an`, `xian`, `西安`). A name
+    /// also matches without its qualifier (`Suzhou` matches `Suzhou (Anhui)`).
+    ///
+    /// An id typed exactly always wins, so ids are never ambiguous. Otherwise
+    /// a query that matches several cities is [`LookupError::Ambiguous`],
+    /// listing each candidate's id, name and province; nothing is chosen.
     pub fn find_city(&self, query: &str) -> Result<CityIdx, LookupError> {
         if let Some(i) = self.city_by_id(query.trim()) {
             return Ok(i);
@@ -50,6 +66,7 @@ impl Network {
                 let c = self.city(i);
                 norm(&c.id) == q
                     || norm(&c.name) == q
+                    || norm(base_name(&c.name)) == q
                     || (!c.name_zh.is_empty() && norm(&c.name_zh) == q)
             })
             .collect();
@@ -71,7 +88,17 @@ impl Network {
             }),
             _ => Err(LookupError::Ambiguous {
                 query: query.to_owned(),
-                candidates: hits.iter().map(|&i| self.city(i).id.clone()).collect(),
+                candidates: hits
+                    .iter()
+                    .map(|&i| {
+                        let c = self.city(i);
+                        CityCandidate {
+                            id: c.id.clone(),
+                            name: c.name.clone(),
+                            province: c.province.clone(),
+                        }
+                    })
+                    .collect(),
             }),
         }
     }
@@ -107,5 +134,45 @@ impl Network {
                     3,
                 ),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net() -> Network {
+        crate::io::Input::Embedded.load().unwrap().0
+    }
+
+    #[test]
+    fn base_name_drops_only_a_trailing_qualifier() {
+        assert_eq!(base_name("Suzhou (Anhui)"), "Suzhou");
+        assert_eq!(base_name("Suzhou"), "Suzhou");
+        assert_eq!(base_name("Hainan Prefecture"), "Hainan Prefecture");
+    }
+
+    #[test]
+    fn shared_names_are_ambiguous_and_ids_are_not() {
+        let n = net();
+        for (query, ids) in [
+            ("Suzhou", ["suzhou", "suzhou-anhui"]),
+            ("Taizhou", ["taizhou", "taizhou-zhejiang"]),
+            ("fu zhou", ["fuzhou", "fuzhou-jiangxi"]),
+        ] {
+            match n.find_city(query) {
+                Err(LookupError::Ambiguous { candidates, .. }) => {
+                    let got: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+                    assert_eq!(got, ids, "{query}");
+                }
+                other => panic!("{query}: {other:?}"),
+            }
+        }
+        for id in ["suzhou", "suzhou-anhui", "taizhou", "taizhou-zhejiang"] {
+            assert_eq!(n.city(n.find_city(id).unwrap()).id, id);
+        }
+        let anhui = n.find_city("Suzhou (Anhui)").unwrap();
+        assert_eq!(n.city(anhui).id, "suzhou-anhui");
+        assert_eq!(n.city(n.find_city("宿州").unwrap()).id, "suzhou-anhui");
     }
 }

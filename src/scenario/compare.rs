@@ -24,6 +24,13 @@ pub struct CoreChange {
 }
 
 impl CoreChange {
+    /// Whether the circle changed: other cities or another population.
+    pub fn changed(&self) -> bool {
+        self.cities_before != self.cities_after
+            || self.pop_before != self.pop_after
+            || !self.entered.is_empty()
+            || !self.left.is_empty()
+    }
     /// Population after minus before.
     pub fn pop_delta(&self) -> i64 {
         self.pop_after as i64 - self.pop_before as i64
@@ -56,6 +63,16 @@ pub struct AggChange {
     pub ranks: Vec<RankChange>,
 }
 
+impl AggChange {
+    /// Whether any indicator of the agglomeration changed.
+    pub fn changed(&self) -> bool {
+        self.share.0 != self.share.1
+            || self.access_mean.0 != self.access_mean.1
+            || self.access_gini.0 != self.access_gini.1
+            || !self.ranks.is_empty()
+    }
+}
+
 /// One city's Hansen accessibility before and after.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CityChange {
@@ -68,6 +85,10 @@ pub struct CityChange {
 }
 
 impl CityChange {
+    /// After minus before.
+    pub fn delta(&self) -> f64 {
+        self.after - self.before
+    }
     /// Relative change, after / before − 1 (0 for a new city).
     pub fn relative(&self) -> f64 {
         if self.before > 0.0 {

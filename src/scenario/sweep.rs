@@ -362,11 +362,8 @@ pub fn sweep(
                     acc[s] = x;
                     touched.push(s);
                 }
-                let gini_change = if opt.objective == Objective::Gini {
-                    mean_gini(acc) - base_gini
-                } else {
-                    0.0
-                };
+                // Whatever the objective: every figure of a row is true.
+                let gini_change = mean_gini(acc) - base_gini;
                 for &s in &touched {
                     acc[s] = base_access[s];
                 }
@@ -392,6 +389,8 @@ pub fn sweep(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::scenario::{EvalOptions, Scenario, evaluate};
 
@@ -457,6 +456,29 @@ mod tests {
         }
         for w in res.windows(2) {
             assert!(w[0].score(opt.objective) >= w[1].score(opt.objective));
+        }
+        // Issue 15: `gini_change` is computed whatever the objective ranks by.
+        let key = |r: &SweepResult| (r.candidate.from.clone(), r.candidate.to.clone());
+        let by_gini: BTreeMap<_, f64> = res.iter().map(|r| (key(r), r.gini_change)).collect();
+        assert!(by_gini.values().any(|g| *g != 0.0));
+        for objective in [Objective::Accessibility, Objective::Population] {
+            let other = sweep(
+                &net,
+                &cands,
+                &SweepOptions {
+                    objective,
+                    ..opt.clone()
+                },
+            )
+            .unwrap();
+            for r in &other {
+                assert_eq!(
+                    r.gini_change,
+                    by_gini[&key(r)],
+                    "{objective:?} {:?}",
+                    r.candidate
+                );
+            }
         }
     }
 }
