@@ -583,3 +583,26 @@ fn a_killed_qgis_export_leaves_the_old_folder_or_the_new_one() {
     assert_eq!(listing(&q), geojson);
     assert_eq!(listing(d.path()), ["q"]);
 }
+
+#[test]
+fn a_csv_export_that_fails_on_one_file_replaces_none() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("net");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("cities.csv"), "old").unwrap();
+    // links.csv cannot be written: a folder stands in its place.
+    std::fs::create_dir(out.join("links.csv")).unwrap();
+    let o = run(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(out.join("cities.csv")).unwrap(),
+        "old"
+    );
+    assert!(!out.join("agglomerations.csv").exists());
+    // With the way clear, all three are written.
+    std::fs::remove_dir(out.join("links.csv")).unwrap();
+    ok(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+    for f in ["cities.csv", "links.csv", "agglomerations.csv"] {
+        assert!(std::fs::metadata(out.join(f)).unwrap().len() > 100, "{f}");
+    }
+}

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use agglo::io::{agglomerations_csv, cities_csv, links_csv, network_to_geojson, write_atomic};
+use agglo::io::{agglomerations_csv, cities_csv, links_csv, network_to_geojson};
 use agglo::{Cell, LoadError, Mode, Network, Table};
 use clap::{Args, ValueEnum};
 use serde_json::json;
@@ -227,12 +227,19 @@ pub fn export(input: &InputArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             }
             std::fs::create_dir_all(out)
                 .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
-            write_atomic(&out.join("cities.csv"), cities_csv(&net).as_bytes())?;
-            write_atomic(&out.join("links.csv"), links_csv(&net).as_bytes())?;
-            write_atomic(
-                &out.join("agglomerations.csv"),
-                agglomerations_csv(&net).as_bytes(),
-            )?;
+            // The three files are written completely before any is renamed
+            // into place, so a failure leaves the previous set untouched.
+            let (c, l, g) = (cities_csv(&net), links_csv(&net), agglomerations_csv(&net));
+            let (pc, pl, pg) = (
+                out.join("cities.csv"),
+                out.join("links.csv"),
+                out.join("agglomerations.csv"),
+            );
+            agglo::io::write_file_set(&[
+                (pc.as_path(), &[c.as_bytes()]),
+                (pl.as_path(), &[l.as_bytes()]),
+                (pg.as_path(), &[g.as_bytes()]),
+            ])?;
         }
     }
     eprintln!("wrote {}", out.display());
