@@ -296,6 +296,9 @@ fn endless_inputs_are_cut_off() {
         "validate",
     ]);
     refused(&o, &["/dev/zero", "more than 256 MiB"]);
+    // So does the sweep's candidate file.
+    let o = run(&["sweep", "--candidates", "/dev/zero"]);
+    refused(&o, &["/dev/zero", "more than 256 MiB"]);
 }
 
 #[test]

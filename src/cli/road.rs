@@ -463,10 +463,11 @@ fn reach(a: &ReachArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn read_points(path: &Path) -> anyhow::Result<Vec<(String, f64, f64)>> {
+    let input =
+        agglo::io::open_input(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut rd = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+        .from_reader(input);
     let h = rd.headers()?.clone();
     let col = |name: &str| {
         h.iter()
