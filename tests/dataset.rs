@@ -479,3 +479,145 @@ fn tiers_reproduce_the_census_lists_of_megacities_and_super_large_cities() {
     let f: Vec<&str> = mainland.split(',').collect();
     assert_eq!((f[1], f[2], f[3]), ("366", "7", "14"), "{mainland}");
 }
+
+// ---- County-level links (data/county_links.csv, data/README.md section 8) ----
+
+/// Average speed bounds of county-level links, km/h, fixed minutes included. Wider
+/// at the low end than `speed_bounds`: a county rail run can be a few kilometres
+/// between two urban stations with a full stop allowance, and a modelled road link
+/// pays its fixed minutes however short it is (checked from 5 km up).
+fn county_speed_bounds(m: Mode) -> (f64, f64) {
+    match m {
+        Mode::Hsr => (40.0, 330.0),
+        Mode::Rail => (40.0, 160.0),
+        Mode::Expressway => (50.0, 110.0),
+        Mode::Road => (20.0, 110.0),
+        Mode::Ferry => (10.0, 80.0),
+    }
+}
+
+#[test]
+fn county_links_join_known_nodes_at_plausible_speeds() {
+    let header = data_file("county_links.csv");
+    let header = header.lines().next().unwrap();
+    assert_eq!(
+        header,
+        data_file("links.csv").lines().next().unwrap(),
+        "county_links.csv must have the columns of links.csv"
+    );
+    let units: BTreeSet<String> = csv_rows("counties.csv")
+        .into_iter()
+        .map(|u| u["id"].clone())
+        .collect();
+    let cities: BTreeSet<String> = csv_rows("cities.csv")
+        .into_iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    let links = csv_rows("county_links.csv");
+    assert!(links.len() > 11_000, "{} links", links.len());
+    let mut bad = Vec::new();
+    let mut linked = BTreeSet::new();
+    let mut modes: BTreeMap<Mode, usize> = BTreeMap::new();
+    let mut pairs = BTreeSet::new();
+    for (i, l) in links.iter().enumerate() {
+        let line = i + 2;
+        let (a, b) = (l["from"].as_str(), l["to"].as_str());
+        for end in [a, b] {
+            if !units.contains(end) && !cities.contains(end) {
+                bad.push(format!("line {line}: unknown node {end:?}"));
+            }
+            linked.insert(end.to_owned());
+        }
+        if a == b {
+            bad.push(format!("line {line}: {a} linked to itself"));
+        }
+        let mode: Mode = match l["mode"].parse() {
+            Ok(m) => m,
+            Err(_) => {
+                bad.push(format!("line {line}: mode {:?}", l["mode"]));
+                continue;
+            }
+        };
+        *modes.entry(mode).or_default() += 1;
+        if !pairs.insert((a.min(b).to_owned(), a.max(b).to_owned(), mode)) {
+            bad.push(format!("line {line}: second {mode} link {a}–{b}"));
+        }
+        let (minutes, km) = (num(l, "minutes"), num(l, "km"));
+        if !(minutes >= 1.0 && km > 0.0) {
+            bad.push(format!("line {line}: {minutes} min, {km} km"));
+            continue;
+        }
+        let v = km / minutes * 60.0;
+        let (lo, hi) = county_speed_bounds(mode);
+        let checked_low = km >= 5.0 || !matches!(mode, Mode::Road | Mode::Expressway);
+        if v > hi || (checked_low && v < lo) {
+            bad.push(format!(
+                "line {line}: {a}–{b} {mode} {km} km in {minutes} min = {v:.0} km/h outside [{lo}, {hi}]"
+            ));
+        }
+        // A short road link still pays only its fixed minutes and a few more.
+        if matches!(mode, Mode::Road) && km < 5.0 && minutes > 15.0 {
+            bad.push(format!(
+                "line {line}: {a}–{b} {km} km road in {minutes} min"
+            ));
+        }
+        if l["source"].trim().is_empty() {
+            bad.push(format!("line {line}: empty source"));
+        }
+        let modelled = l["source"].starts_with("model:");
+        if modelled != matches!(mode, Mode::Road | Mode::Expressway | Mode::Ferry) {
+            bad.push(format!(
+                "line {line}: {mode} link whose source {} a model tag",
+                if modelled { "starts with" } else { "lacks" }
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} bad links:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+    let alone: Vec<&String> = units.iter().filter(|u| !linked.contains(*u)).collect();
+    assert!(alone.is_empty(), "units without a link: {alone:?}");
+    // Every unit has its road to the prefecture centre, and every neighbour pair a road.
+    assert!(modes[&Mode::Road] + modes[&Mode::Expressway] + modes[&Mode::Ferry] >= 8483 + 2989);
+    assert!(modes[&Mode::Hsr] >= 150, "{modes:?}");
+}
+
+#[test]
+fn county_station_access_is_set_only_for_units_with_a_station_of_that_kind() {
+    let units = csv_rows("counties.csv");
+    let links = csv_rows("county_links.csv");
+    let mut with_station: BTreeSet<(String, &str)> = BTreeSet::new();
+    for l in &links {
+        for end in [&l["from"], &l["to"]] {
+            match l["mode"].as_str() {
+                "hsr" => with_station.insert((end.clone(), "access_hsr_min")),
+                "rail" => with_station.insert((end.clone(), "access_rail_min")),
+                _ => false,
+            };
+        }
+    }
+    let mut bad = Vec::new();
+    let mut set = 0;
+    for u in &units {
+        for col in ["access_hsr_min", "access_rail_min"] {
+            let has = with_station.contains(&(u["id"].clone(), col));
+            match (u[col].as_str(), has) {
+                ("", false) => {}
+                ("", true) => bad.push(format!("{} has a {col} link but no {col}", u["id"])),
+                (_, false) => bad.push(format!("{} has {col} but no such link", u["id"])),
+                (v, true) => {
+                    set += 1;
+                    let m: f64 = v.parse().unwrap_or(-1.0);
+                    if !(1.0..=90.0).contains(&m) {
+                        bad.push(format!("{} {col} = {v}", u["id"]));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(set >= 150, "{set} access values");
+}
