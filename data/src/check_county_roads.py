@@ -4,7 +4,8 @@
 Run from the repository root:
 
     python3 data/src/check_county_roads.py          # report with the parameters of build_county_links.py
-    python3 data/src/check_county_roads.py --fit    # search the parameters again (a few minutes)
+    python3 data/src/check_county_roads.py --fit    # search the parameters again (about 10 s)
+    python3 data/src/check_county_roads.py --markdown   # the table of data/README.md, 8.2
 
 For every row of data/src/driving_times.csv the model time is the SHORTEST PATH over the
 road links the build generates (neighbour and unit-to-centre links, as in
@@ -205,8 +206,21 @@ def report(setup, p):
     print(f"loss (mean |log error|, A/B twice): {loss(setup, p):.4f}")
 
 
+def markdown(setup, p):
+    """The calibration table of data/README.md, section 8.2."""
+    model = setup.model_times(p)
+    print("| from | to | q | km published / model | min published | model | error |")
+    print("|---|---|---|---|---|---|---|")
+    for t, (m, k), e in zip(setup.trips, model, errors(setup, model)):
+        kp = t["km"] or "–"
+        print(f"| {t['from']} | {t['to']} | {t['quality']} | {kp} / {k:.0f} | {t['minutes']} | {m:.0f} | {e:+.0f} % |")
+
+
 def main():
     setup = Setup()
+    if "--markdown" in sys.argv[1:]:
+        markdown(setup, B.PARAMS)
+        return
     p = B.PARAMS
     if "--fit" in sys.argv[1:]:
         p, best = fit(setup)
