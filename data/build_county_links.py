@@ -57,7 +57,7 @@ PARAMS = {
 }
 PLATEAU_PROVINCES = {"Tibet", "Qinghai"}
 # Units with no land border and no fixed link to the mainland: joined to their
-# prefecture centre by ferry, not by road (data/README.md, 8.1).
+# prefecture centre by ferry, not by road (data/README.md, section 8).
 FERRY_UNITS = {"210224", "330922", "460301", "460302", "460303"}
 FERRY = {"speed_kmh": 25.0, "terminal_min": 30.0, "circuity": 1.1}
 # Road links at least this long and at least this fast are written as `expressway`.
@@ -244,7 +244,7 @@ def road_rows(nodes, pairs, p=PARAMS):
             minutes = FERRY["terminal_min"] + 60.0 * km / FERRY["speed_kmh"]
             mode = "ferry"
             src = (f"model:ferry v1 (km = {FERRY['circuity']} x great-circle; minutes = {FERRY['terminal_min']:.0f} + km at "
-                   f"{FERRY['speed_kmh']:.0f} km/h; an island unit with no fixed link, not calibrated; data/README.md 8.1)")
+                   f"{FERRY['speed_kmh']:.0f} km/h; an island unit with no fixed link, not calibrated; data/README.md 8)")
         else:
             km, minutes = road_minutes(gc, nodes.end(a, p), nodes.end(b, p), p)
             speed = km / minutes * 60.0

@@ -15,7 +15,6 @@ the `from_node`/`to_node` columns (a county adcode, or a city id for a city cent
 Prints one line per pair and the median and P90 absolute % error and the bias (median
 signed error) for quality A+B, C and all rows. Standard library only.
 """
-import csv
 import heapq
 import math
 import sys
