@@ -3,7 +3,8 @@
 
 Run from the repository root, after data/build_counties.py and data/build_dataset.py:
 
-    python3 data/build_county_links.py
+    python3 data/build_county_links.py           # write the two files
+    python3 data/build_county_links.py --check   # exit 1 if the committed files differ from a build
 
 Standard library only, deterministic (byte-identical on every run), about a second.
 It reads only files in data/:
@@ -31,6 +32,7 @@ parameters are the constants below, fitted by data/src/check_county_roads.py
 against the driving times in data/src/driving_times.csv.
 """
 import csv
+import io
 import json
 import math
 import sys
@@ -367,31 +369,48 @@ def main_stations(nodes, stations, served, p=PARAMS):
     return out
 
 
-def write_links(rows):
-    with open(DATA / "county_links.csv", "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, LINK_COLUMNS, lineterminator="\n", extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
+def links_text(rows):
+    f = io.StringIO()
+    w = csv.DictWriter(f, LINK_COLUMNS, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    return f.getvalue()
 
 
-def write_counties(access):
-    path = DATA / "counties.csv"
-    with open(path, encoding="utf-8", newline="") as f:
+def counties_text(access):
+    """counties.csv with its access columns replaced (or appended)."""
+    with open(DATA / "counties.csv", encoding="utf-8", newline="") as f:
         r = csv.reader(f)
         header = next(r)
         body = list(r)
     extra = ["access_hsr_min", "access_rail_min"]
     keep = [i for i, h in enumerate(header) if h not in extra]
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow([header[i] for i in keep] + extra)
-        for row in body:
-            uid = row[0]
-            vals = []
-            for mode in ("hsr", "rail"):
-                a = access.get((uid, mode))
-                vals.append(fmt_num(max(1.0, a[1])) if a else "")
-            w.writerow([row[i] for i in keep] + vals)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([header[i] for i in keep] + extra)
+    for row in body:
+        uid = row[0]
+        vals = []
+        for mode in ("hsr", "rail"):
+            a = access.get((uid, mode))
+            vals.append(fmt_num(max(1.0, a[1])) if a else "")
+        w.writerow([row[i] for i in keep] + vals)
+    return out.getvalue()
+
+
+def write_or_check(name, text, check):
+    """Write data/NAME, or with --check report whether it already holds `text`."""
+    path = DATA / name
+    if check:
+        with open(path, encoding="utf-8", newline="") as f:
+            same = f.read() == text
+        print(f"{name}: {'up to date' if same else 'DIFFERS from the build'}", file=sys.stderr)
+        return same
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    tmp.replace(path)
+    return True
 
 
 def build(p=PARAMS):
@@ -413,8 +432,10 @@ def main():
     missing = sorted(set(st["nodes"].units) - linked)
     if missing:
         fail(f"units without a link: {missing}")
-    write_links(rows)
-    write_counties(access)
+    check = "--check" in sys.argv[1:]
+    # Both texts are built before either file is touched.
+    texts = [("county_links.csv", links_text(rows)), ("counties.csv", counties_text(access))]
+    ok = all([write_or_check(name, text, check) for name, text in texts])
     modes = {}
     for r in rows:
         modes[r["mode"]] = modes.get(r["mode"], 0) + 1
@@ -424,6 +445,8 @@ def main():
     hsr = sum(1 for k in access if k[1] == "hsr")
     rail = sum(1 for k in access if k[1] == "rail")
     print(f"counties.csv: access_hsr_min for {hsr} units, access_rail_min for {rail}", file=sys.stderr)
+    if not ok:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
