@@ -66,6 +66,6 @@ mod table;
 
 pub use algorithms::{Direction, Engine, TimeModel};
 pub use error::{CityCandidate, Issue, Issues, LoadError, LookupError, Severity, WriteError};
-pub use model::{Agglomeration, AgglomerationKind, City, CityIdx, Link, Mode};
+pub use model::{Agglomeration, AgglomerationKind, City, CityIdx, Link, Mode, UnitKind};
 pub use network::{Arc, Csr, EARTH_RADIUS_KM, Network, SpatialIndex, haversine_km};
 pub use table::{Cell, Format, Table};

@@ -30,6 +30,10 @@ fn city(i: usize, lon: f64, lat: f64, acc: Option<f64>) -> City {
         access_rail_min: None,
         level: None,
         source: None,
+        kind: agglo::UnitKind::City,
+        prefecture: None,
+        area_km2: None,
+        urban_share_2020: None,
         loc: loc(),
     }
 }

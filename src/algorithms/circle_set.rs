@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use geo::MultiPolygon;
 
-use super::circles::{CircleOptions, area_km2, circle_polygon};
+use super::circles::{CircleOptions, CircleOrigin, area_km2, circle_polygon};
 use super::search::{Direction, Engine, Reach};
 use crate::model::{Agglomeration, CityIdx};
 use crate::network::Network;
@@ -18,16 +18,21 @@ use crate::network::Network;
 pub struct CommutingCircle {
     /// Id of the agglomeration.
     pub agglomeration: String,
-    /// The origin cities (one core, or every core with `union`).
+    /// The cores (one, or every core with `union`).
+    pub cores: Vec<CityIdx>,
+    /// The search's origin nodes: the cores, or their urban districts.
     pub origins: Vec<CityIdx>,
     /// Budget, minutes.
     pub minutes: f64,
-    /// Cities reached within the budget with their minutes, fastest first.
+    /// Units (cities or county units) reached within the budget with their
+    /// minutes, fastest first; prefecture centres are not units.
     pub cities: Vec<(CityIdx, f64)>,
-    /// 2020 population of the cities reached.
+    /// 2020 population of the units reached.
     pub population: u64,
     /// Share of the agglomeration's 2020 population living in reached members.
     pub member_share: f64,
+    /// Member cities (prefecture level) none of whose units is reached.
+    pub outside: Vec<CityIdx>,
     /// The circle polygon (WGS84).
     pub polygon: MultiPolygon<f64>,
     /// Geodesic area of the polygon, km².
@@ -50,23 +55,31 @@ pub fn commuting_circles(
     aggs: &[&Agglomeration],
     budgets: &[f64],
     union: bool,
-    opt: CircleOptions,
+    opt: CircleOptions<'_>,
 ) -> Vec<CommutingCircle> {
     let max = budgets.iter().copied().fold(0.0, f64::max);
     let mut ws = engine.workspace();
     let mut searches: BTreeMap<Vec<CityIdx>, Reach> = BTreeMap::new();
     let mut out = Vec::new();
     for ag in aggs {
-        let origin_sets: Vec<Vec<CityIdx>> = if union {
+        let core_sets: Vec<Vec<CityIdx>> = if union {
             vec![ag.cores.clone()]
         } else {
             ag.cores.iter().map(|&c| vec![c]).collect()
         };
         let agg_pop: u64 = ag.members.iter().map(|&c| net.city(c).pop_2020).sum();
-        for origins in origin_sets {
-            if origins.is_empty() {
+        // Member cities at the prefecture level, each with its units.
+        let member_cities: Vec<CityIdx> = ag
+            .members
+            .iter()
+            .copied()
+            .filter(|&m| net.prefecture_of(m) == m)
+            .collect();
+        for cores in core_sets {
+            if cores.is_empty() {
                 continue;
             }
+            let origins = origins_of(net, &cores, opt.origin);
             let reach = searches
                 .entry(origins.clone())
                 .or_insert_with(|| {
@@ -79,17 +92,34 @@ pub fn commuting_circles(
                     .times
                     .iter()
                     .copied()
-                    .filter(|(_, m)| *m <= budget)
+                    .filter(|&(c, m)| m <= budget && net.is_unit(c))
                     .collect();
                 let population = cities.iter().map(|(c, _)| net.city(*c).pop_2020).sum();
+                let mut inside = vec![false; net.cities().len()];
+                for &(c, _) in &cities {
+                    inside[c as usize] = true;
+                    inside[net.prefecture_of(c) as usize] = true;
+                }
                 let member_pop: u64 = cities
                     .iter()
                     .filter(|(c, _)| ag.members.contains(c))
                     .map(|(c, _)| net.city(*c).pop_2020)
                     .sum();
-                let polygon = circle_polygon(net, &reach, net.city(origins[0]), budget, opt);
+                let outside = member_cities
+                    .iter()
+                    .copied()
+                    .filter(|&m| !inside[m as usize])
+                    .collect();
+                let units: Vec<CityIdx> = cities.iter().map(|&(c, _)| c).collect();
+                let polygon = opt
+                    .shapes
+                    .and_then(|s| s.union_of(net, &units))
+                    .unwrap_or_else(|| {
+                        circle_polygon(net, &reach, net.city(origins[0]), budget, opt)
+                    });
                 out.push(CommutingCircle {
                     agglomeration: ag.id.clone(),
+                    cores: cores.clone(),
                     origins: origins.clone(),
                     minutes: budget,
                     cities,
@@ -99,11 +129,34 @@ pub fn commuting_circles(
                     } else {
                         0.0
                     },
+                    outside,
                     area_km2: area_km2(&polygon),
                     polygon,
                 });
             }
         }
     }
+    out
+}
+
+/// The search origins of `cores`: the cores themselves, or the county units
+/// of their urban districts (a core without any keeps its own node).
+pub fn origins_of(net: &Network, cores: &[CityIdx], origin: CircleOrigin) -> Vec<CityIdx> {
+    let mut out = Vec::new();
+    for &c in cores {
+        match origin {
+            CircleOrigin::Centre => out.push(c),
+            CircleOrigin::Districts => {
+                let d = net.urban_districts(c);
+                if d.is_empty() {
+                    out.push(c);
+                } else {
+                    out.extend(d);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
     out
 }

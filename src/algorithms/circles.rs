@@ -30,17 +30,76 @@ const SIDES: usize = 64;
 /// still lies inside the polygon. 1 km is two minutes at 30 km/h.
 pub const MIN_RADIUS_KM: f64 = 1.0;
 
-/// Options of the circle polygon.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CircleOptions {
-    /// Speed, km/h, at which the minutes left on arrival are spent locally.
-    pub local_speed_kmh: f64,
+/// Where a core's circle starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CircleOrigin {
+    /// The core's node: its centre (the downtown and its stations).
+    #[default]
+    Centre,
+    /// Every county unit of the core's urban districts (城区) at once, each
+    /// at 0 minutes; the core's node itself where it has no county units.
+    Districts,
 }
 
-impl Default for CircleOptions {
+impl CircleOrigin {
+    /// `centre` or `districts`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CircleOrigin::Centre => "centre",
+            CircleOrigin::Districts => "districts",
+        }
+    }
+}
+
+/// Polygons of a network's units, for circles drawn as the dissolved union
+/// of the units inside rather than as disks.
+pub trait UnitShapes: Sync {
+    /// The union of the polygons of `units` (WGS84, exterior rings
+    /// counter-clockwise), or `None` when any of them has no polygon.
+    fn union_of(&self, net: &Network, units: &[crate::model::CityIdx])
+    -> Option<MultiPolygon<f64>>;
+}
+
+/// Options of commuting circles: where they start and how their polygon is
+/// drawn.
+#[derive(Clone, Copy)]
+pub struct CircleOptions<'a> {
+    /// Speed, km/h, at which the minutes left on arrival are spent locally
+    /// (disk polygons).
+    pub local_speed_kmh: f64,
+    /// Where each core's circle starts.
+    pub origin: CircleOrigin,
+    /// Unit polygons: when given, and every unit inside has one, the circle
+    /// is their dissolved union; otherwise a union of disks.
+    pub shapes: Option<&'a dyn UnitShapes>,
+}
+
+impl std::fmt::Debug for CircleOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CircleOptions")
+            .field("local_speed_kmh", &self.local_speed_kmh)
+            .field("origin", &self.origin)
+            .field("shapes", &self.shapes.is_some())
+            .finish()
+    }
+}
+
+/// Equal when the speed and origin are equal and both or neither draw unit
+/// shapes.
+impl PartialEq for CircleOptions<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.local_speed_kmh == other.local_speed_kmh
+            && self.origin == other.origin
+            && self.shapes.is_some() == other.shapes.is_some()
+    }
+}
+
+impl Default for CircleOptions<'_> {
     fn default() -> Self {
         CircleOptions {
             local_speed_kmh: 30.0,
+            origin: CircleOrigin::Centre,
+            shapes: None,
         }
     }
 }
@@ -112,7 +171,7 @@ pub fn circle_polygon(
     reach: &Reach,
     centre: &City,
     budget: f64,
-    opt: CircleOptions,
+    opt: CircleOptions<'_>,
 ) -> MultiPolygon<f64> {
     let km_per_min = opt.local_speed_kmh / 60.0;
     let disks: Vec<(f64, f64, f64)> = reach

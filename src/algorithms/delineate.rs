@@ -65,7 +65,7 @@ pub struct DelineateOptions {
     /// At most this many changes of line or mode (`None`: unbounded).
     pub max_transfers: Option<usize>,
     /// Polygon options.
-    pub circle: CircleOptions,
+    pub circle: CircleOptions<'static>,
 }
 
 impl Default for DelineateOptions {

@@ -14,8 +14,10 @@ mod structure;
 mod tiers;
 mod time_model;
 
-pub use circle_set::{CommutingCircle, commuting_circles};
-pub use circles::{CircleOptions, MIN_RADIUS_KM, area_km2, circle_polygon, disk_union};
+pub use circle_set::{CommutingCircle, commuting_circles, origins_of};
+pub use circles::{
+    CircleOptions, CircleOrigin, MIN_RADIUS_KM, UnitShapes, area_km2, circle_polygon, disk_union,
+};
 pub use delineate::{
     Area, Assignment, Change, DelineateError, DelineateOptions, Delineation, OfficialMatch,
     delineate,

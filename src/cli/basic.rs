@@ -109,8 +109,13 @@ fn summary(net: &Network) -> serde_json::Value {
         .iter()
         .filter(|a| a.kind == agglo::AgglomerationKind::CityCluster)
         .count();
+    let kind_count = |k: agglo::UnitKind| net.cities().iter().filter(|c| c.kind == k).count();
     json!({
+        "level": if net.has_counties() { "county" } else { "prefecture" },
         "cities": net.cities().len(),
+        "units": net.units().count(),
+        "county_units": kind_count(agglo::UnitKind::County),
+        "centres": kind_count(agglo::UnitKind::Centre),
         "population_2020": pop,
         "population_2010": pop10,
         "links": net.links().len(),
@@ -133,7 +138,19 @@ pub fn info(input: &InputArgs, a: &InfoArgs) -> anyhow::Result<ExitCode> {
     }
     let mut t = Table::new(&["item", "value"]);
     let int = |k: &str| Cell::Int(s[k].as_i64().unwrap_or(0));
+    t.push(vec![
+        "level".into(),
+        s["level"].as_str().unwrap_or_default().into(),
+    ]);
     t.push(vec!["cities".into(), int("cities")]);
+    if net.has_counties() {
+        t.push(vec!["  county units".into(), int("county_units")]);
+        t.push(vec!["  prefecture centres".into(), int("centres")]);
+        t.push(vec![
+            "  units (county units and cities without)".into(),
+            int("units"),
+        ]);
+    }
     t.push(vec!["population 2020".into(), int("population_2020")]);
     t.push(vec![
         "population 2010 (2020 boundaries)".into(),
@@ -174,7 +191,11 @@ pub fn info(input: &InputArgs, a: &InfoArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn validate(input: &InputArgs, _a: &ValidateArgs) -> anyhow::Result<ExitCode> {
-    let data = input.input()?.read()?;
+    let source = input.input()?;
+    let mut data = source.read()?;
+    if let Some(c) = input.county_source(&source)? {
+        c.read_into(&mut data)?;
+    }
     let (issues, summary) = match Network::from_data(data) {
         Ok((net, warnings)) => {
             let s = format!(

@@ -244,6 +244,7 @@ fn circles_of(
         false,
         CircleOptions {
             local_speed_kmh: a.local_speed,
+            ..Default::default()
         },
     ))
 }
@@ -261,7 +262,10 @@ fn reindex(
             .with_context(|| format!("city `{id}` of the base network is not in the scenario"))
     };
     for c in &mut circles {
-        for o in &mut c.origins {
+        for o in c.cores.iter_mut().chain(c.origins.iter_mut()) {
+            *o = map(*o)?;
+        }
+        for o in &mut c.outside {
             *o = map(*o)?;
         }
         for (x, _) in &mut c.cities {

@@ -24,7 +24,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use agglo::io::Input;
+use agglo::io::{CountySource, Input};
 use agglo::{Format, Network};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -59,9 +59,29 @@ pub struct InputArgs {
     /// One GeoJSON FeatureCollection (cities as Points, links as LineStrings).
     #[arg(long, global = true, value_name = "FILE")]
     pub network: Option<PathBuf>,
+    /// Level of detail: `prefecture` (one node per city) or `county` (county-level
+    /// units as nodes too; the embedded data and a --data folder with
+    /// counties.csv have them).
+    #[arg(long, global = true, value_enum, default_value_t = LevelArg::Prefecture)]
+    pub level: LevelArg,
+    /// counties.csv of county-level units (implies --level county).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub counties: Option<PathBuf>,
+    /// county_links.csv: links naming county units (with --counties).
+    #[arg(long, global = true, value_name = "FILE", requires = "counties")]
+    pub county_links: Option<PathBuf>,
     /// Do not print warnings about the input.
     #[arg(long, global = true)]
     pub quiet: bool,
+}
+
+/// Level of detail of the network's units.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LevelArg {
+    /// Prefecture-level cities (one node per city).
+    Prefecture,
+    /// County-level units: districts, county-level cities and counties.
+    County,
 }
 
 /// Output format.
@@ -164,11 +184,38 @@ impl InputArgs {
             || self.links.is_some()
             || self.agglomerations.is_some()
             || self.network.is_some()
+            || self.counties.is_some()
+            || self.level != LevelArg::Prefecture
+    }
+
+    /// The county units to load: none at the prefecture level, else
+    /// `--counties` or the input's own.
+    pub fn county_source(&self, input: &Input) -> anyhow::Result<Option<CountySource>> {
+        if let Some(c) = &self.counties {
+            return Ok(Some(CountySource::Files {
+                counties: c.clone(),
+                links: self.county_links.clone(),
+            }));
+        }
+        if self.level == LevelArg::Prefecture {
+            return Ok(None);
+        }
+        match input.default_counties() {
+            Some(s) => Ok(Some(s)),
+            None => bail!(
+                "--level county needs county units: give --counties FILE (and --county-links FILE), \
+                 or a --data folder with counties.csv"
+            ),
+        }
     }
 
     /// Loads the network, printing warnings to stderr unless `--quiet`.
     pub fn load(&self) -> anyhow::Result<Network> {
-        let (net, warnings) = self.input()?.load().context("cannot load the network")?;
+        let input = self.input()?;
+        let counties = self.county_source(&input)?;
+        let (net, warnings) = input
+            .load_with(counties.as_ref())
+            .context("cannot load the network")?;
         if !self.quiet && !warnings.0.is_empty() {
             eprintln!("{warnings}");
         }

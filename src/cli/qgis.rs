@@ -124,6 +124,7 @@ pub fn default_layers(net: &Network, a: &LayerArgs) -> anyhow::Result<Vec<Styled
         false,
         CircleOptions {
             local_speed_kmh: a.local_speed,
+            ..Default::default()
         },
     );
     let mut layers = vec![

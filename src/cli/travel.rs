@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use agglo::algorithms::{
-    CircleOptions, Direction, Engine, TimeModel, Workspace, commuting_circles,
+    CircleOptions, CircleOrigin, Direction, Engine, TimeModel, Workspace, commuting_circles,
 };
 use agglo::io::{circles_layer, layer_to_geojson, round6};
 use agglo::scenario::Scenario;
@@ -187,6 +187,11 @@ pub struct CirclesArgs {
     /// Local speed (km/h) at which minutes left on arrival are spent. Range [1, 200] km/h.
     #[arg(long, default_value_t = 30.0, value_parser = super::bounds::local_speed)]
     pub local_speed: f64,
+    /// Where each core's circle starts: its centre, or all of its urban
+    /// districts at once (county level; a core without county units starts
+    /// from its centre either way).
+    #[arg(long, value_enum, default_value_t = OriginArg::Centre)]
+    pub origin: OriginArg,
     /// Write the circles as GeoJSON polygons.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -397,6 +402,24 @@ pub fn matrix(input: &InputArgs, a: &MatrixArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where a circle starts (see [`agglo::algorithms::CircleOrigin`]).
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OriginArg {
+    /// The core's centre node.
+    Centre,
+    /// The core's urban districts (城区), all at once.
+    Districts,
+}
+
+impl From<OriginArg> for CircleOrigin {
+    fn from(o: OriginArg) -> CircleOrigin {
+        match o {
+            OriginArg::Centre => CircleOrigin::Centre,
+            OriginArg::Districts => CircleOrigin::Districts,
+        }
+    }
+}
+
 pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
     let net = input.load()?;
     let b = budgets(&a.minutes)?;
@@ -411,6 +434,8 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
     let opt = CircleOptions {
         local_speed_kmh: a.local_speed,
+        origin: a.origin.into(),
+        shapes: None,
     };
     let circles = commuting_circles(&net, &engine, a.model.direction(), &aggs, &b, a.union, opt);
     let mut t = Table::new(&[
@@ -427,17 +452,12 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
     for c in &circles {
         let ag = net.find_agglomeration(&c.agglomeration)?;
         let core_label = c
-            .origins
+            .cores
             .iter()
             .map(|&o| name(&net, o))
             .collect::<Vec<_>>()
             .join("+");
-        let outside: Vec<String> = ag
-            .members
-            .iter()
-            .filter(|m| !c.cities.iter().any(|(i, _)| i == *m))
-            .map(|&m| name(&net, m))
-            .collect();
+        let outside: Vec<String> = c.outside.iter().map(|&m| name(&net, m)).collect();
         t.push(vec![
             ag.id.as_str().into(),
             core_label.as_str().into(),

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::fields::{FieldSource, Fields};
-use super::records::{NetworkData, parse_agglomeration, parse_city, parse_link};
+use super::records::{NetworkData, parse_agglomeration, parse_city, parse_county, parse_link};
 use crate::error::{Issue, Loc};
 
 /// Columns of `cities.csv`, in order. Extra columns may follow.
@@ -38,6 +38,11 @@ pub const LINK_COLUMNS: &[&str] = &[
 /// Columns of `agglomerations.csv`, in order. `partial`, `approved` and
 /// `source` are optional extras.
 pub const AGGLOMERATION_COLUMNS: &[&str] = &["id", "name", "name_zh", "kind", "cores", "members"];
+/// Columns of `counties.csv` (county-level units), in any order. Optional
+/// extras: `name`, `name_zh`, `province`, `adcode`, `pop_2010`,
+/// `pop_chengqu_2020`, `access_hsr_min`, `access_rail_min`, `area_km2`,
+/// `source`.
+pub const COUNTY_COLUMNS: &[&str] = &["id", "kind", "prefecture", "pop_2020", "lon", "lat"];
 /// Optional extra columns of `agglomerations.csv`.
 pub const AGGLOMERATION_EXTRA_COLUMNS: &[&str] = &["partial", "approved", "source"];
 
@@ -169,6 +174,32 @@ pub fn read_csv_network(
     }
     data.issues = issues;
     data
+}
+
+/// Adds county units (`counties.csv`) and, optionally, the links that join
+/// them (`county_links.csv`, the columns of `links.csv`) to `data`. Issues
+/// are appended to `data.issues`.
+pub fn read_csv_counties(
+    data: &mut NetworkData,
+    counties: (&str, &str),
+    links: Option<(&str, &str)>,
+) {
+    let mut issues = std::mem::take(&mut data.issues);
+    let file: Arc<str> = Arc::from(counties.0);
+    read_table(&file, counties.1, COUNTY_COLUMNS, &mut issues, |f| {
+        if let Some(c) = parse_county(f) {
+            data.cities.push(c);
+        }
+    });
+    if let Some((name, text)) = links {
+        let file: Arc<str> = Arc::from(name);
+        read_table(&file, text, LINK_COLUMNS, &mut issues, |f| {
+            if let Some(l) = parse_link(f, None) {
+                data.links.push(l);
+            }
+        });
+    }
+    data.issues = issues;
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use super::limits::MAX_STREAM_BYTES;
-use super::{NetworkData, read_csv_network, read_geojson_network};
+use super::{NetworkData, read_csv_counties, read_csv_network, read_geojson_network};
 use crate::error::{Issues, LoadError};
 use crate::network::Network;
 
@@ -14,6 +14,67 @@ pub mod embedded {
     pub const LINKS: &str = include_str!("../../data/links.csv");
     /// `data/agglomerations.csv`.
     pub const AGGLOMERATIONS: &str = include_str!("../../data/agglomerations.csv");
+    /// `data/counties.csv`: the county-level units.
+    pub const COUNTIES: &str = include_str!("../../data/counties.csv");
+    /// `data/county_links.csv`: road links between neighbouring units and to
+    /// their prefecture centres, and rail links at county stations.
+    pub const COUNTY_LINKS: &str = include_str!("../../data/county_links.csv");
+}
+
+/// The level of detail of a network's units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Level {
+    /// One node per city (prefecture-level cities in the shipped data).
+    #[default]
+    Prefecture,
+    /// County-level units as well: districts, county-level cities and
+    /// counties become the units, and each prefecture's node its centre.
+    County,
+}
+
+impl Level {
+    /// `prefecture` or `county`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Prefecture => "prefecture",
+            Level::County => "county",
+        }
+    }
+}
+
+/// Where the county units of a county-level network come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CountySource {
+    /// `data/counties.csv` and `data/county_links.csv`, embedded.
+    Embedded,
+    /// A `counties.csv` and, optionally, a `county_links.csv`.
+    Files {
+        /// The county units.
+        counties: PathBuf,
+        /// Links naming county units (the columns of `links.csv`).
+        links: Option<PathBuf>,
+    },
+}
+
+impl CountySource {
+    /// Adds the county units and their links to `data`.
+    pub fn read_into(&self, data: &mut NetworkData) -> Result<(), LoadError> {
+        match self {
+            CountySource::Embedded => read_csv_counties(
+                data,
+                ("<embedded>/counties.csv", embedded::COUNTIES),
+                Some(("<embedded>/county_links.csv", embedded::COUNTY_LINKS)),
+            ),
+            CountySource::Files { counties, links } => {
+                let c = read(counties)?;
+                let l = links.as_deref().map(read).transpose()?;
+                let cn = counties.display().to_string();
+                let ln = links.as_ref().map(|p| p.display().to_string());
+                read_csv_counties(data, (&cn, &c), ln.as_deref().zip(l.as_deref()));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Where a network comes from.
@@ -163,6 +224,37 @@ impl Input {
     /// Reads, checks and builds the network; warnings come back beside it.
     pub fn load(&self) -> Result<(Network, Issues), LoadError> {
         Network::from_data(self.read()?)
+    }
+
+    /// The county units that go with this input by default: the embedded
+    /// ones for the embedded dataset, `counties.csv` (and `county_links.csv`
+    /// if present) in a `--data` folder; none for other inputs.
+    pub fn default_counties(&self) -> Option<CountySource> {
+        match self {
+            Input::Embedded => Some(CountySource::Embedded),
+            Input::Dir(dir) => {
+                let c = dir.join("counties.csv");
+                let l = dir.join("county_links.csv");
+                c.exists().then(|| CountySource::Files {
+                    counties: c,
+                    links: l.exists().then_some(l),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads the input with `counties` added (a county-level network), or
+    /// without (prefecture level), then checks and builds it.
+    pub fn load_with(
+        &self,
+        counties: Option<&CountySource>,
+    ) -> Result<(Network, Issues), LoadError> {
+        let mut data = self.read()?;
+        if let Some(src) = counties {
+            src.read_into(&mut data)?;
+        }
+        Network::from_data(data)
     }
 }
 

@@ -21,6 +21,9 @@ pub const MAX_SERVICES_PER_DAY: f64 = 100_000.0;
 pub const MAX_ACCESS_MINUTES: f64 = 1_440.0;
 /// Largest population of one city.
 pub const MAX_POPULATION: u64 = 10_000_000_000;
+/// Largest land area of one unit, km² (Xinjiang's largest county is about
+/// 200,000 km²; the bound is a sanity check, not a fact).
+pub const MAX_AREA_KM2: f64 = 20_000_000.0;
 /// Cities must lie within this latitude (degrees north or south): circle
 /// polygons are drawn in a projection about the city, which breaks down at
 /// the poles.

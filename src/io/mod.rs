@@ -20,14 +20,17 @@ mod qml;
 mod records;
 
 pub use atomic::{TMP_PREFIX, write_atomic};
-pub use csv_in::{AGGLOMERATION_COLUMNS, CITY_COLUMNS, LINK_COLUMNS, read_csv_network};
+pub use csv_in::{
+    AGGLOMERATION_COLUMNS, CITY_COLUMNS, COUNTY_COLUMNS, LINK_COLUMNS, read_csv_counties,
+    read_csv_network,
+};
 pub use csv_out::{agglomerations_csv, cities_csv, links_csv};
 pub use geojson_io::{network_to_geojson, read_geojson_network, round_multipolygon, round6};
 pub use gpkg::{
     GPKG_APPLICATION_ID, GPKG_USER_VERSION, gpkg_bytes, gpkg_geometry_blob, write_gpkg,
 };
 pub use gpkg_rtree::{RTREE_EXTENSION, rtree_table};
-pub use input::{Input, embedded, open_input, read_text};
+pub use input::{CountySource, Input, Level, embedded, open_input, read_text};
 pub use layer::{FieldType, GeometryType, Layer, LayerError, LayerFeature, Value};
 pub use layer_geojson::{layer_to_geojson, write_layer_geojson};
 pub use output_set::{FolderSet, Ownership, Replace, write_file_set};

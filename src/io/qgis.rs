@@ -167,11 +167,7 @@ pub fn circles_layer(net: &Network, circles: &[CommutingCircle]) -> StyledLayer 
     );
     for c in circles.iter().filter(|c| !c.polygon.0.is_empty()) {
         let join = |f: &dyn Fn(CityIdx) -> String, sep: &str| {
-            c.origins
-                .iter()
-                .map(|&o| f(o))
-                .collect::<Vec<_>>()
-                .join(sep)
+            c.cores.iter().map(|&o| f(o)).collect::<Vec<_>>().join(sep)
         };
         let core = join(&|o| net.city(o).id.clone(), "+");
         let en = join(&|o| net.city(o).name.clone(), " + ");

@@ -1,5 +1,5 @@
 use crate::error::{Issue, Loc};
-use crate::model::{AgglomerationKind, City, Mode};
+use crate::model::{AgglomerationKind, City, Mode, UnitKind};
 
 /// A link as read from a file, naming its cities by id.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +71,8 @@ pub struct NetworkData {
 
 use super::fields::{FieldSource, Fields};
 use super::limits::{
-    MAX_ACCESS_MINUTES, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_POPULATION, MAX_SERVICES_PER_DAY,
+    MAX_ACCESS_MINUTES, MAX_AREA_KM2, MAX_LINK_KM, MAX_LINK_MINUTES, MAX_POPULATION,
+    MAX_SERVICES_PER_DAY,
 };
 
 /// Parses one city record (coordinates given separately for GeoJSON points).
@@ -109,9 +110,57 @@ pub(crate) fn parse_city<S: FieldSource>(
         access_rail_min: f.opt_f64_max("access_rail_min", MAX_ACCESS_MINUTES),
         level: f.opt_str("level"),
         source: f.opt_str("source"),
+        kind: UnitKind::City,
+        prefecture: None,
+        area_km2: None,
+        urban_share_2020: None,
         loc: f.loc.clone(),
     };
     Some(city)
+}
+
+/// Parses one county-unit record of `counties.csv` into a node of kind
+/// [`UnitKind::County`]: `kind` becomes the node's `level`,
+/// `pop_chengqu_2020` its urban-district population and `prefecture` the id of
+/// its prefecture-level city (checked when the network is built).
+pub(crate) fn parse_county<S: FieldSource>(f: &mut Fields<'_, S>) -> Option<City> {
+    let id = f.str("id");
+    let name_zh = f.opt_str("name_zh").unwrap_or_default();
+    let name = f.opt_str("name").unwrap_or_else(|| name_zh.clone());
+    let adcode = f.opt_u64("adcode");
+    if let Some(a) = adcode
+        && !(100_000..=999_999).contains(&a)
+    {
+        f.error("adcode", format!("must have 6 digits, got {a}"));
+    }
+    let area = f.opt_f64_max("area_km2", MAX_AREA_KM2);
+    if let Some(a) = area
+        && a.is_finite()
+        && a <= 0.0
+    {
+        f.error("area_km2", format!("must be positive, got {a}"));
+    }
+    Some(City {
+        id,
+        name,
+        name_zh,
+        province: f.opt_str("province").unwrap_or_default(),
+        adcode: adcode.map(|a| a as u32),
+        lon: f.f64_in("lon", -180.0, 180.0),
+        lat: f.f64_in("lat", -90.0, 90.0),
+        pop_2020: f.u64_max("pop_2020", MAX_POPULATION),
+        pop_2010: f.opt_u64_max("pop_2010", MAX_POPULATION),
+        urban_pop_2020: f.opt_u64_max("pop_chengqu_2020", MAX_POPULATION),
+        access_hsr_min: f.opt_f64_max("access_hsr_min", MAX_ACCESS_MINUTES),
+        access_rail_min: f.opt_f64_max("access_rail_min", MAX_ACCESS_MINUTES),
+        level: f.opt_str("kind"),
+        source: f.opt_str("source"),
+        kind: UnitKind::County,
+        prefecture: Some(f.str("prefecture")),
+        area_km2: area,
+        urban_share_2020: f.opt_f64_max("urban_share_2020", 1.0),
+        loc: f.loc.clone(),
+    })
 }
 
 /// Parses one link record (geometry given separately for GeoJSON).

@@ -1,6 +1,52 @@
+use std::fmt;
+
 use crate::error::Loc;
 
-/// A city: a node of the network, with its census figures.
+/// What a node of the network stands for.
+///
+/// A network read without county units has only [`UnitKind::City`] nodes.
+/// With county units loaded (`--level county`), a prefecture-level city whose
+/// territory is divided into county units becomes a [`UnitKind::Centre`]: the
+/// downtown and its stations, a node trips pass through, whose population is
+/// carried by its county units (so it counts 0 at that level). A city with no
+/// county units (Hong Kong, Macao, or any city of a user's network without
+/// them) stays a [`UnitKind::City`] and is a unit at both levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum UnitKind {
+    /// A city counted as one unit (the prefecture level, or a city without
+    /// county units at the county level).
+    #[default]
+    City,
+    /// The centre of a prefecture whose population lives in its county units.
+    Centre,
+    /// A county-level unit: a district, county-level city, county or banner.
+    County,
+}
+
+impl UnitKind {
+    /// `city`, `centre` or `county`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::City => "city",
+            UnitKind::Centre => "centre",
+            UnitKind::County => "county",
+        }
+    }
+    /// Whether nodes of this kind are analysis units (counted in circles,
+    /// centrality tables and population sums); centres are not.
+    pub fn is_unit(self) -> bool {
+        !matches!(self, UnitKind::Centre)
+    }
+}
+
+impl fmt::Display for UnitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A node of the network: a city, a prefecture centre or a county-level unit,
+/// with its census figures (see [`UnitKind`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct City {
     /// Stable ASCII id, e.g. `chengdu`, `hong-kong`.
@@ -31,6 +77,14 @@ pub struct City {
     pub level: Option<String>,
     /// Provenance note, optional extra column.
     pub source: Option<String>,
+    /// What the node stands for.
+    pub kind: UnitKind,
+    /// For a county unit, the id of its prefecture-level city.
+    pub prefecture: Option<String>,
+    /// Land area, km², where known (county units).
+    pub area_km2: Option<f64>,
+    /// Urban (城镇) share of the 2020 residents, 0–1, where known (county units).
+    pub urban_share_2020: Option<f64>,
     /// Where the record was read from.
     pub loc: Loc,
 }

@@ -8,7 +8,7 @@ mod link;
 mod mode;
 
 pub use agglomeration::{Agglomeration, AgglomerationKind};
-pub use city::City;
+pub use city::{City, UnitKind};
 pub use link::Link;
 pub use mode::Mode;
 

@@ -11,7 +11,7 @@ use crate::io::limits::{
     MAX_SERVICES_PER_DAY, positive_within, show,
 };
 use crate::io::{AggRecord, LinkRecord, NetworkData, is_valid_id};
-use crate::model::{Agglomeration, CityIdx, Link};
+use crate::model::{Agglomeration, City, CityIdx, Link, UnitKind};
 
 /// A city farther than this from every other city draws a warning.
 const ISOLATED_KM: f64 = 1000.0;
@@ -26,6 +26,7 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
         mut issues,
     } = data;
 
+    let mut cities = cities;
     for c in &cities {
         check_city(c, &mut issues);
     }
@@ -44,6 +45,7 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
             by_id.insert(c.id.clone(), i as CityIdx);
         }
     }
+    let (parent, children) = link_counties(&mut cities, &by_id, &mut issues);
     let resolve = |id: &str, rec_loc: &crate::error::Loc, field: &str, issues: &mut Vec<Issue>| {
         let r = by_id.get(id).copied();
         if r.is_none() {
@@ -143,7 +145,8 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
             continue;
         }
         agg_ids.insert(a.id.clone(), a.loc.clone());
-        if let Some(agg) = check_agglomeration(a, &resolve, &mut issues) {
+        if let Some(mut agg) = check_agglomeration(a, &resolve, &mut issues) {
+            add_county_members(&mut agg, &children);
             aggs.push(agg);
         }
     }
@@ -211,9 +214,71 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
             graph,
             csr,
             spatial,
+            parent,
+            children,
         },
         issues,
     ))
+}
+
+/// Resolves each county unit's `prefecture` and turns every prefecture with
+/// county units into a [`UnitKind::Centre`] whose population is carried by
+/// its units (so it counts 0). Returns each node's parent (itself unless a
+/// county unit) and each node's county units (empty unless a centre).
+fn link_counties(
+    cities: &mut [City],
+    by_id: &HashMap<String, CityIdx>,
+    issues: &mut Vec<Issue>,
+) -> (Vec<CityIdx>, Vec<Vec<CityIdx>>) {
+    let n = cities.len();
+    let mut parent: Vec<CityIdx> = (0..n as CityIdx).collect();
+    let mut children: Vec<Vec<CityIdx>> = vec![Vec::new(); n];
+    for i in 0..n {
+        if cities[i].kind != UnitKind::County {
+            continue;
+        }
+        let Some(p) = cities[i].prefecture.clone() else {
+            continue;
+        };
+        match by_id.get(&p).copied() {
+            Some(j) if cities[j as usize].kind != UnitKind::County => {
+                parent[i] = j;
+                children[j as usize].push(i as CityIdx);
+            }
+            Some(_) => issues.push(Issue::error(
+                cities[i].loc.clone(),
+                Some("prefecture"),
+                format!("`{p}` is a county unit, not a prefecture-level city"),
+            )),
+            None => issues.push(Issue::error(
+                cities[i].loc.clone(),
+                Some("prefecture"),
+                format!("unknown prefecture-level city `{p}`"),
+            )),
+        }
+    }
+    for (j, kids) in children.iter().enumerate() {
+        if !kids.is_empty() {
+            let c = &mut cities[j];
+            c.kind = UnitKind::Centre;
+            c.pop_2020 = 0;
+            c.pop_2010 = None;
+            c.urban_pop_2020 = None;
+        }
+    }
+    (parent, children)
+}
+
+/// At the county level, an agglomeration's members include the county units
+/// of its member cities (after them, in input order). Centres stay members:
+/// trips pass through them, and they count no population.
+fn add_county_members(agg: &mut Agglomeration, children: &[Vec<CityIdx>]) {
+    let extra: Vec<CityIdx> = agg
+        .members
+        .iter()
+        .flat_map(|&m| children[m as usize].iter().copied())
+        .collect();
+    agg.members.extend(extra);
 }
 
 fn id_issue(loc: &crate::error::Loc, id: &str) -> Issue {
@@ -470,7 +535,13 @@ pub(super) fn to_data(net: &Network) -> NetworkData {
                 name_zh: a.name_zh.clone(),
                 kind: a.kind,
                 cores: ids(&a.cores),
-                members: ids(&a.members),
+                // County members are added back from the cities' units.
+                members: a
+                    .members
+                    .iter()
+                    .filter(|&&m| net.cities[m as usize].kind != UnitKind::County)
+                    .map(|&m| id(m))
+                    .collect(),
                 partial: ids(&a.partial),
                 approved: a.approved,
                 source: a.source.clone(),

@@ -14,7 +14,19 @@ use petgraph::graph::DiGraph;
 
 use crate::error::{Issues, LoadError};
 use crate::io::NetworkData;
-use crate::model::{Agglomeration, City, CityIdx, Link};
+use crate::model::{Agglomeration, City, CityIdx, Link, Mode, UnitKind};
+
+/// Smallest urban (城镇) share of a district's 2020 residents for it to
+/// belong to its city's urban core, with [`URBAN_DISTRICT_MIN_DENSITY`]: the
+/// core is the unit holding the centre plus the districts meeting both
+/// bounds that join it through each other. The census counts 城区 below the
+/// county level, so the county table cannot say which districts form it;
+/// this rule gives Beijing its six central districts (城六区) and Chengdu its
+/// five central districts and Longquanyi.
+pub const URBAN_DISTRICT_MIN_SHARE: f64 = 0.85;
+/// Smallest density, residents per km², of a district in a city's urban
+/// core (see [`URBAN_DISTRICT_MIN_SHARE`]).
+pub const URBAN_DISTRICT_MIN_DENSITY: f64 = 1000.0;
 
 /// A checked network: cities, links and agglomerations, with a petgraph graph
 /// (for building, checking and petgraph's own algorithms), a compact CSR
@@ -28,6 +40,10 @@ pub struct Network {
     graph: DiGraph<CityIdx, u32>,
     csr: Csr,
     spatial: SpatialIndex,
+    /// Each node's prefecture-level city: itself unless a county unit.
+    parent: Vec<CityIdx>,
+    /// Each centre's county units (empty for other nodes).
+    children: Vec<Vec<CityIdx>>,
 }
 
 impl Network {
@@ -89,6 +105,91 @@ impl Network {
             let (a, b) = (self.city(l.from), self.city(l.to));
             geo::LineString::from(vec![(a.lon, a.lat), (b.lon, b.lat)])
         })
+    }
+    /// Whether county units are loaded (a county-level network).
+    pub fn has_counties(&self) -> bool {
+        self.cities.iter().any(|c| c.kind == UnitKind::County)
+    }
+    /// Whether node `i` is an analysis unit: a city, or a county unit; not a
+    /// prefecture centre whose population lives in its county units.
+    pub fn is_unit(&self, i: CityIdx) -> bool {
+        self.city(i).kind.is_unit()
+    }
+    /// The analysis units, by index.
+    pub fn units(&self) -> impl Iterator<Item = CityIdx> + '_ {
+        (0..self.cities.len() as CityIdx).filter(|&i| self.is_unit(i))
+    }
+    /// The prefecture-level city of node `i`: itself unless `i` is a county
+    /// unit.
+    pub fn prefecture_of(&self, i: CityIdx) -> CityIdx {
+        self.parent[i as usize]
+    }
+    /// The county units of a prefecture centre, in input order (empty for
+    /// any other node).
+    pub fn counties_of(&self, i: CityIdx) -> &[CityIdx] {
+        &self.children[i as usize]
+    }
+    /// The county units of prefecture `i` that form its contiguous urban
+    /// core (its 中心城区), the origins of a circle "from the urban
+    /// districts". See [`URBAN_DISTRICT_MIN_SHARE`] for the rule. Empty for a
+    /// node without county units.
+    pub fn urban_districts(&self, i: CityIdx) -> Vec<CityIdx> {
+        let kids = self.counties_of(i);
+        if kids.is_empty() {
+            return Vec::new();
+        }
+        // The seed: the unit joined to the centre by the fastest road link.
+        let mut seed: Option<(f64, CityIdx)> = None;
+        let mut adjacent: Vec<(CityIdx, CityIdx)> = Vec::new();
+        for l in &self.links {
+            let (a, b) = (l.from, l.to);
+            if !matches!(l.mode, Mode::Road | Mode::Expressway) {
+                continue;
+            }
+            for (c, u) in [(a, b), (b, a)] {
+                if c == i
+                    && self.parent[u as usize] == i
+                    && u != i
+                    && seed.is_none_or(|(m, s)| (l.minutes, u) < (m, s))
+                {
+                    seed = Some((l.minutes, u));
+                }
+            }
+            if a != b
+                && self.parent[a as usize] == i
+                && self.parent[b as usize] == i
+                && a != i
+                && b != i
+            {
+                adjacent.push((a, b));
+            }
+        }
+        let Some((_, seed)) = seed else {
+            return Vec::new();
+        };
+        let urban = |u: CityIdx| {
+            let c = self.city(u);
+            let share = c.urban_share_2020.unwrap_or(0.0);
+            let density = c.area_km2.map_or(0.0, |a| c.pop_2020 as f64 / a);
+            c.level.as_deref() == Some("district")
+                && share >= URBAN_DISTRICT_MIN_SHARE
+                && density >= URBAN_DISTRICT_MIN_DENSITY
+        };
+        let mut core = vec![seed];
+        let mut k = 0;
+        while k < core.len() {
+            let u = core[k];
+            k += 1;
+            for &(a, b) in &adjacent {
+                for (x, y) in [(a, b), (b, a)] {
+                    if x == u && urban(y) && !core.contains(&y) {
+                        core.push(y);
+                    }
+                }
+            }
+        }
+        core.sort_unstable();
+        core
     }
     /// The data this network was built from, for editing and rebuilding.
     pub fn to_data(&self) -> NetworkData {

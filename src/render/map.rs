@@ -196,7 +196,7 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
         let i = budgets.iter().position(|b| *b == c.minutes).unwrap_or(0);
         let col = budget_colour(i, budgets.len());
         let d = multipolygon_d(&fr, &c.polygon);
-        let core: Vec<&str> = c.origins.iter().map(|&o| net.city(o).id.as_str()).collect();
+        let core: Vec<&str> = c.cores.iter().map(|&o| net.city(o).id.as_str()).collect();
         let _ = writeln!(
             s,
             "<path class=\"circle\" data-core=\"{}\" data-minutes=\"{}\" d=\"{d}\" fill=\"{col}\" fill-opacity=\"0.28\" fill-rule=\"evenodd\" stroke=\"{col}\" stroke-width=\"1.2\"/>",

@@ -91,7 +91,7 @@ pub(super) fn before_circles(
             .before
             .iter()
             .filter(|c| c.minutes == b)
-            .flat_map(|c| c.origins.iter().map(|&x| net.city(x).id.as_str()))
+            .flat_map(|c| c.cores.iter().map(|&x| net.city(x).id.as_str()))
             .collect();
         cores.sort_unstable();
         cores.dedup();

@@ -343,6 +343,10 @@ fn apply_one(data: &mut NetworkData, e: &Edit, ctx: &mut Ctx, file: &Arc<str>) {
                 access_rail_min: *access_rail_min,
                 level: None,
                 source: Some(format!("scenario {file}")),
+                kind: crate::model::UnitKind::City,
+                prefecture: None,
+                area_km2: None,
+                urban_share_2020: None,
                 loc,
             });
         }
