@@ -162,10 +162,10 @@ def road_minutes(gc_km, end_a, end_b, p=PARAMS):
 
 
 def model_tag(p=PARAMS):
-    return ("model:road v1 (km = {circuity} x great-circle; minutes = {terminal_min} + half the km in each end's unit at "
-            "urban {v_urban} / suburban {v_suburban} / rural {v_rural} km/h, non-urban ends at {v_expressway} km/h on "
-            "hops >= {long_km} km great-circle; urban >= {dense_per_km2:.0f}/km2, suburban >= {mid_per_km2:.0f}/km2; "
-            "x{plateau} in Tibet/Qinghai; data/README.md 8.2)").format(**p)
+    # Short, because it is repeated on every modelled row (the embedded file
+    # is parsed on every county-level load); the README section spells it out.
+    return ("model:road v1 (data/README.md 8.2: circuity {circuity}, +{terminal_min} min, "
+            "{v_urban}/{v_suburban}/{v_rural} km/h, {v_expressway} on hops >= {long_km} km)").format(**p)
 
 
 def fmt_num(v, nd=1):
