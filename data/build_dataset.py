@@ -121,7 +121,8 @@ def main():
     by_id = {c["id"]: c for c in cities}
 
     links, seen, dropped, via_non_node = [], set(), [], {}
-    for name in ("rail_north.csv", "rail_south.csv", "rail_express.csv", "rail_conv.csv", "fixed_links.csv"):
+    for name in ("rail_north.csv", "rail_south.csv", "rail_express.csv", "rail_conv.csv", "rail_added.csv",
+                 "fixed_links.csv"):
         p = SRC / name
         if not p.exists():
             print(f"note: {name} not present", file=sys.stderr)
