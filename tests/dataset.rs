@@ -169,6 +169,48 @@ fn known_rail_trip_times_come_out_right() {
     );
 }
 
+/// Every checked corridor pair of data/src/corridor_times.csv (issue 16): the
+/// routed in-vehicle time by rail (hsr and rail links) is within 1.2x of the
+/// fastest scheduled train, and not faster than 0.85x of it.
+#[test]
+fn corridor_pairs_are_within_1_2x_of_their_fastest_scheduled_train() {
+    let net = net();
+    let model = TimeModel {
+        modes: vec![Mode::Hsr, Mode::Rail],
+        ..TimeModel::in_vehicle()
+    };
+    let engine = Engine::new(&net, model, None);
+    let mut ws = engine.workspace();
+    let mut failures = Vec::new();
+    let rows = csv_rows("src/corridor_times.csv");
+    for r in &rows {
+        let (from, to) = (&r["from"], &r["to"]);
+        let scheduled = num(r, "scheduled_min");
+        assert!(!r["source"].trim().is_empty(), "{from}–{to} has no source");
+        let a = net
+            .find_city(from)
+            .unwrap_or_else(|e| panic!("{from}: {e}"));
+        let b = net.find_city(to).unwrap_or_else(|e| panic!("{to}: {e}"));
+        engine.search(&mut ws, &[a], Direction::Out, f64::INFINITY);
+        let t = engine.time_to(&ws, b);
+        println!("{from}–{to}: {t:.0} min routed, {scheduled} scheduled");
+        if !(0.85 * scheduled..=1.2 * scheduled).contains(&t) {
+            failures.push(format!(
+                "{from}–{to}: {t:.0} min routed against {scheduled} scheduled ({:.2}x)",
+                t / scheduled
+            ));
+        }
+    }
+    assert!(rows.len() >= 12, "only {} corridor pairs", rows.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} corridor pairs fail:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
+}
+
 // ---- County-level units (data/counties.csv, counties.geojson, county_neighbours.csv) ----
 
 use std::collections::{BTreeMap, BTreeSet};
