@@ -60,6 +60,11 @@ ROUTE_OVERRIDES = {
                                    "(general knowledge, unverified)"),
 }
 
+# Modelled expressways added by name where neither end is among the other's nearest
+# neighbours, so that the generated network would send traffic round a detour.
+EXTRA_EXPRESSWAYS = [
+    ("suihua", "heihe", "G1211 Jilin–Heihe expressway via Bei'an (general knowledge, unverified)"),
+]
 
 # Ids written differently by the compilers of different source files.
 ALIASES = {"turpan": "tulufan", "harbin": "haerbin", "qiqihar": "qiqihaer", "luliang": "lvliang"}
@@ -242,6 +247,9 @@ def main():
         links.append(road_link(by_id[a], by_id[b], "nearest neighbours"))
     for a, b in sorted(mst - pairs):
         links.append(road_link(by_id[a], by_id[b], "connects a remote city"))
+    for a, b, what in EXTRA_EXPRESSWAYS:
+        if tuple(sorted((a, b))) not in pairs | mst:
+            links.append(road_link(by_id[a], by_id[b], f"named: {what}"))
 
     aggs = read(SRC / "agglomerations.csv")
     with open(OUT / "cities.csv", "w", encoding="utf-8", newline="") as f:
