@@ -35,6 +35,37 @@ ISLAND_PROVINCES = {"Hainan"}                        # joined to the mainland on
 NO_ROAD_PROVINCE_PAIRS = {frozenset({"Liaoning", "Shandong"})}  # Bohai Strait
 
 
+# Modelled pairs with no expressway between them (2024 network; compiler's general knowledge,
+# unverified, data/README.md section 3): mode `road`, with a longer detour and a lower speed.
+ROAD_DETOUR, ROAD_SPEED = 1.3, 60.0            # national or provincial trunk road
+MOUNTAIN_DETOUR, MOUNTAIN_SPEED = 1.5, 45.0    # mountain or plateau trunk road
+NO_EXPRESSWAY = {
+    frozenset({"changdu", "yushu"}): (True, "G214 over the Hengduan ranges"),
+    frozenset({"changdu", "linzhi"}): (True, "G318/G317 via Bomi"),
+    frozenset({"guoluo", "yushu"}): (True, "plateau roads, no expressway between the two seats"),
+    frozenset({"haixi", "jiayuguan"}): (True, "across the Qilian Mountains"),
+    frozenset({"linzhi", "shannan"}): (True, "along the Yarlung Tsangpo, no expressway"),
+    frozenset({"akesu", "yili"}): (True, "across the Tianshan (seasonal mountain roads)"),
+    frozenset({"daxinganling", "heihe"}): (False, "forest trunk roads"),
+    frozenset({"daxinganling", "hulunbeier"}): (False, "forest trunk roads"),
+    frozenset({"heihe", "yichun-heilongjiang"}): (False, "trunk roads"),
+    frozenset({"aletai", "kelamayi"}): (False, "desert trunk road"),
+}
+# Modelled pairs replaced by a stated route: Ngari's only road link. The great-circle
+# neighbour (Hotan) is over the Kunlun with no road; the Xinjiang–Tibet highway (G219)
+# runs Shiquanhe–Yecheng, about 1,080 km, then about 250 km of expressway to Kashgar.
+ROUTE_OVERRIDES = {
+    frozenset({"ali", "hetian"}): ("ali", "kashi", 1330.0, MOUNTAIN_SPEED,
+                                   "G219 Shiquanhe–Yecheng about 1,080 km + Yecheng–Kashgar about 250 km "
+                                   "(general knowledge, unverified)"),
+}
+
+# Modelled expressways added by name where neither end is among the other's nearest
+# neighbours, so that the generated network would send traffic round a detour.
+EXTRA_EXPRESSWAYS = [
+    ("suihua", "heihe", "G1211 Jilin–Heihe expressway via Bei'an (general knowledge, unverified)"),
+]
+
 # Ids written differently by the compilers of different source files.
 ALIASES = {"turpan": "tulufan", "harbin": "haerbin", "qiqihar": "qiqihaer", "luliang": "lvliang"}
 
@@ -94,16 +125,29 @@ def road_allowed(c1, c2):
 
 
 def road_link(c1, c2, why):
+    pair = frozenset({c1["id"], c2["id"]})
+    if pair in ROUTE_OVERRIDES:
+        a, b, km, speed, route = ROUTE_OVERRIDES[pair]
+        minutes = km / speed * 60 + URBAN_MIN
+        return {"from": a, "to": b, "mode": "road", "minutes": f"{minutes:.0f}", "km": f"{km:.0f}",
+                "services_per_day": "", "line": "", "opened": "", "oneway": "",
+                "source": f"modeled: stated route {route} at {speed:.0f} km/h + {URBAN_MIN:.0f} min urban "
+                          f"(replaces {c1['id']}–{c2['id']}, {why}; no expressway)"}
     d = gc_km((float(c1["lon"]), float(c1["lat"])), (float(c2["lon"]), float(c2["lat"])))
     slow = c1["province"] in SLOW_PROVINCES or c2["province"] in SLOW_PROVINCES
     detour, speed = (SLOW_DETOUR, SLOW_SPEED) if slow else (DETOUR, SPEED_KMH)
+    note = ""
+    if pair in NO_EXPRESSWAY:
+        mountain, what = NO_EXPRESSWAY[pair]
+        detour, speed = (MOUNTAIN_DETOUR, MOUNTAIN_SPEED) if mountain else (ROAD_DETOUR, ROAD_SPEED)
+        note = f"; no expressway: {what}"
     km = d * detour
     minutes = km / speed * 60 + URBAN_MIN
     # Adjacent centres closer than SHORT_KM are joined by ordinary roads, not expressways.
-    mode = "road" if km < SHORT_KM else "expressway"
+    mode = "road" if km < SHORT_KM or note else "expressway"
     return {"from": c1["id"], "to": c2["id"], "mode": mode, "minutes": f"{minutes:.0f}",
             "km": f"{km:.0f}", "services_per_day": "", "line": "", "opened": "", "oneway": "",
-            "source": f"modeled: great-circle x{detour} at {speed:.0f} km/h + {URBAN_MIN:.0f} min urban ({why})"}
+            "source": f"modeled: great-circle x{detour} at {speed:.0f} km/h + {URBAN_MIN:.0f} min urban ({why}){note}"}
 
 
 def main():
@@ -121,7 +165,8 @@ def main():
     by_id = {c["id"]: c for c in cities}
 
     links, seen, dropped, via_non_node = [], set(), [], {}
-    for name in ("rail_north.csv", "rail_south.csv", "rail_express.csv", "rail_conv.csv", "fixed_links.csv"):
+    for name in ("rail_north.csv", "rail_south.csv", "rail_express.csv", "rail_conv.csv", "rail_added.csv",
+                 "fixed_links.csv"):
         p = SRC / name
         if not p.exists():
             print(f"note: {name} not present", file=sys.stderr)
@@ -202,6 +247,9 @@ def main():
         links.append(road_link(by_id[a], by_id[b], "nearest neighbours"))
     for a, b in sorted(mst - pairs):
         links.append(road_link(by_id[a], by_id[b], "connects a remote city"))
+    for a, b, what in EXTRA_EXPRESSWAYS:
+        if tuple(sorted((a, b))) not in pairs | mst:
+            links.append(road_link(by_id[a], by_id[b], f"named: {what}"))
 
     aggs = read(SRC / "agglomerations.csv")
     with open(OUT / "cities.csv", "w", encoding="utf-8", newline="") as f:
