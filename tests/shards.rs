@@ -222,6 +222,33 @@ fn road_matrix_shards_merge_to_the_unsharded_bytes() {
     }
 }
 
+/// A part's bytes do not depend on the number of threads.
+#[test]
+fn parts_are_the_same_at_any_thread_count() {
+    let d = tempfile::tempdir().unwrap();
+    let (gr, pts) = road_inputs(d.path());
+    for args in [
+        vec!["sweep", "--within-km", "150", "--top", "30"],
+        vec!["matrix", "--agglomeration", "beijing-tianjin-hebei"],
+        vec!["road", "matrix", "--graph", &gr, "--points", &pts],
+    ] {
+        let mut bytes = Vec::new();
+        for threads in ["1", "2", "3"] {
+            let mut a = strings(&args);
+            a.extend(strings(&["--shard", "2/3", "--part", "-"]));
+            let o = bin()
+                .args(&a)
+                .env("RAYON_NUM_THREADS", threads)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", stderr(&o));
+            bytes.push(o.stdout);
+        }
+        assert!(bytes[0].starts_with(b"#agglo-part {"));
+        assert!(bytes.windows(2).all(|w| w[0] == w[1]), "{args:?}");
+    }
+}
+
 fn fails(args: &[&str]) -> String {
     let o = bin().args(args).output().expect("agglo runs");
     assert!(!o.status.success(), "agglo {args:?} should fail");

@@ -200,7 +200,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scenario(a) => scenario::scenario(&cli.input, a),
         Command::Scenarios(a) => scenario::scenarios(&cli.input, a),
         Command::Sweep(a) => scenario::sweep_cmd(&cli.input, a),
-        Command::Merge(a) => shard::merge(a),
+        Command::Merge(a) => {
+            if cli.input.any_source() {
+                bail!(
+                    "`agglo merge` reads only its part files (which carry a fingerprint of the \
+                     network); give --data, --cities, --links, --agglomerations or --network to \
+                     the shards"
+                );
+            }
+            shard::merge(a)
+        }
         Command::Road(a) => {
             if cli.input.any_source() {
                 bail!(
