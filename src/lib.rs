@@ -22,6 +22,8 @@
 //! - [`road`]: large generic road networks ([`road::RoadGraph`], read from
 //!   DIMACS, CSV or GeoJSON): snapping, bounded searches, matrices, closeness,
 //!   exact and sampled betweenness; [`generate`]: seeded synthetic graphs.
+//! - [`shard`]: sweeps and matrices split into shards (`--shard I/N`), each
+//!   writing a part file, and the checks that merge them back.
 //!
 //! ## Conventions
 //! Coordinates are WGS84 degrees with **longitude as x and latitude as y**.
@@ -62,6 +64,7 @@ mod network;
 pub mod render;
 pub mod road;
 pub mod scenario;
+pub mod shard;
 mod table;
 
 pub use algorithms::{Direction, Engine, TimeModel};

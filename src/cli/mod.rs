@@ -17,6 +17,7 @@ mod map;
 mod qgis;
 mod road;
 mod scenario;
+mod shard;
 mod structure;
 mod travel;
 
@@ -145,6 +146,9 @@ pub enum Command {
     Sweep(scenario::SweepArgs),
     /// Large road networks (DIMACS, CSV, GeoJSON): reach, circles, matrix, centrality.
     Road(road::RoadArgs),
+    /// Join the part files of a sharded sweep or matrix (--shard I/N) into
+    /// the output of the unsharded run.
+    Merge(shard::MergeArgs),
 }
 
 impl InputArgs {
@@ -243,6 +247,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scenario(a) => scenario::scenario(&cli.input, a),
         Command::Scenarios(a) => scenario::scenarios(&cli.input, a),
         Command::Sweep(a) => scenario::sweep_cmd(&cli.input, a),
+        Command::Merge(a) => {
+            if cli.input.any_source() {
+                bail!(
+                    "`agglo merge` reads only its part files (which carry a fingerprint of the \
+                     network); give --data, --cities, --links, --agglomerations or --network to \
+                     the shards"
+                );
+            }
+            shard::merge(a)
+        }
         Command::Road(a) => {
             if cli.input.any_source() {
                 bail!(

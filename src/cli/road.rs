@@ -22,7 +22,12 @@ use clap::{Args, Subcommand, ValueEnum};
 use geojson::{Feature, FeatureCollection, Geometry};
 use serde_json::json;
 
+use super::shard::{
+    ShardArgs, format_name, header, matrix_columns, matrix_rows, merge_matrix, num, part_format,
+    write,
+};
 use super::{OutFormat, emit};
+use agglo::shard::{Fingerprint, Part, road_matrix_rows};
 
 #[derive(Debug, Args)]
 pub struct RoadArgs {
@@ -249,9 +254,12 @@ pub struct MatrixArgs {
     /// `table`/`csv`: a square matrix; `json`: `ids`, `minutes`, `snap_km`.
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
     pub format: OutFormat,
-    /// Write to this file instead of printing.
-    #[arg(long)]
+    /// Write to this file instead of printing (with --shard: give it to
+    /// `agglo merge` as --out).
+    #[arg(long, conflicts_with = "shard")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub shard: ShardArgs,
 }
 
 #[derive(Debug, Args)]
@@ -505,9 +513,39 @@ fn matrix_cmd(a: &MatrixArgs) -> anyhow::Result<ExitCode> {
         nodes.push(v);
         snaps.push(km);
     }
+    let ids: Vec<String> = pts.iter().map(|p| p.0.clone()).collect();
+    if let Some((shard, part)) = a.shard.get() {
+        let rows: Vec<usize> = shard.positions(nodes.len()).collect();
+        let m = road_matrix_rows(g.graph(), &nodes, &rows);
+        let mut f = Fingerprint::new("road matrix");
+        f.field("points", &pts);
+        f.field("nodes", &nodes);
+        f.field("snap_km", &snaps);
+        f.field("format", a.format);
+        f.road_graph(&g);
+        let snap_text: Vec<String> = snaps.iter().map(|&v| num(v)).collect();
+        let meta = json!({"format": format_name(a.format), "snap_km": snap_text});
+        let h = header("road matrix", shard, f.hex(), meta);
+        write(part, h, &matrix_columns(&ids), &matrix_rows(&rows, &m))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let m = matrix(g.graph(), &nodes);
-    let ids: Vec<&str> = pts.iter().map(|p| p.0.as_str()).collect();
-    let text = if a.format == OutFormat::Json {
+    let text = road_matrix_text(&ids, &m, &snaps, a.format)?;
+    match &a.out {
+        Some(p) => super::write_out(p, text.as_bytes())?,
+        None => super::print_str(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The matrix as `agglo road matrix` prints it.
+fn road_matrix_text(
+    ids: &[String],
+    m: &[Vec<f64>],
+    snaps: &[f64],
+    format: OutFormat,
+) -> anyhow::Result<String> {
+    Ok(if format == OutFormat::Json {
         let rows: Vec<Vec<Option<f64>>> = m
             .iter()
             .map(|r| {
@@ -522,10 +560,10 @@ fn matrix_cmd(a: &MatrixArgs) -> anyhow::Result<ExitCode> {
         s
     } else {
         let mut head = vec!["from"];
-        head.extend(ids.iter().copied());
+        head.extend(ids.iter().map(String::as_str));
         let mut t = Table::new(&head);
         for (i, row) in m.iter().enumerate() {
-            let mut cells: Vec<Cell> = vec![ids[i].into()];
+            let mut cells: Vec<Cell> = vec![ids[i].as_str().into()];
             cells.extend(row.iter().map(|&v| {
                 if v.is_finite() {
                     Cell::Float(v, 1)
@@ -535,13 +573,33 @@ fn matrix_cmd(a: &MatrixArgs) -> anyhow::Result<ExitCode> {
             }));
             t.push(cells);
         }
-        t.render(a.format.into())
+        t.render(format.into())
+    })
+}
+
+/// `agglo merge` of `road matrix` parts: the matrix as the unsharded run
+/// prints it.
+pub fn merge_matrix_parts(parts: &[Part]) -> anyhow::Result<String> {
+    let (ids, m) = merge_matrix(parts)?;
+    let p = &parts[0];
+    let bad = || {
+        anyhow::anyhow!(
+            "{}: line 1: field `meta.snap_km` is missing or not {} numbers",
+            p.path.display(),
+            ids.len()
+        )
     };
-    match &a.out {
-        Some(p) => super::write_out(p, text.as_bytes())?,
-        None => super::print_str(&text)?,
+    let snaps: Vec<f64> = p.header.meta["snap_km"]
+        .as_array()
+        .ok_or_else(bad)?
+        .iter()
+        .map(|v| v.as_str().and_then(|s| s.parse::<f64>().ok()))
+        .collect::<Option<_>>()
+        .ok_or_else(bad)?;
+    if snaps.len() != ids.len() {
+        return Err(bad());
     }
-    Ok(ExitCode::SUCCESS)
+    road_matrix_text(&ids, &m, &snaps, part_format(p)?)
 }
 
 fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {

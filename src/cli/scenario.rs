@@ -12,9 +12,10 @@ use agglo::io::{
     scenario_links_layer,
 };
 use agglo::scenario::{
-    Comparison, EvalOptions, Evaluation, Objective, Scenario, SweepOptions, candidates_within,
-    changed_links, compare, evaluate, read_candidates, sweep,
+    Candidate, Comparison, EvalOptions, Evaluation, Objective, Scenario, SweepOptions, SweepResult,
+    candidates_within, changed_links, compare, evaluate, rank, read_candidates, sweep_shard,
 };
+use agglo::shard::{Fingerprint, Part, Shard};
 use agglo::{Cell, Mode, Network, Table};
 use anyhow::bail;
 use clap::Args;
@@ -22,6 +23,7 @@ use geojson::{Feature, FeatureCollection, Geometry};
 
 use super::basic::ExportFormat;
 use super::qgis::Lang;
+use super::shard::{ShardArgs, num};
 use super::{InputArgs, OutFormat, emit};
 
 /// `agglo scenario`.
@@ -105,12 +107,15 @@ pub struct SweepArgs {
     /// Commuting budget, minutes. Range (0, 10080].
     #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
-    /// GeoJSON file of the top candidates as lines.
-    #[arg(long, value_name = "FILE")]
+    /// GeoJSON file of the top candidates as lines (with --shard: give it
+    /// to `agglo merge` as --geojson).
+    #[arg(long, value_name = "FILE", conflicts_with = "shard")]
     pub out: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
     pub format: OutFormat,
+    #[command(flatten)]
+    pub shard: ShardArgs,
 }
 
 fn budget(m: f64) -> anyhow::Result<f64> {
@@ -539,6 +544,49 @@ pub fn scenarios(input: &InputArgs, a: &ScenariosArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
+/// A ranked sweep result with its ends' coordinates (for the GeoJSON lines).
+struct Ranked {
+    result: SweepResult,
+    /// lon, lat of `from` and of `to`.
+    ends: [f64; 4],
+}
+
+/// The fingerprint of a sweep: options, every candidate and the network.
+fn sweep_fingerprint(
+    net: &Network,
+    cands: &[Candidate],
+    opt: &SweepOptions,
+    a: &SweepArgs,
+) -> String {
+    let mut f = Fingerprint::new("sweep");
+    f.field("options", opt);
+    f.field("top", a.top);
+    f.field("format", a.format);
+    f.field("candidates", cands.len());
+    for c in cands {
+        f.field("candidate", c);
+    }
+    f.network(net);
+    f.hex()
+}
+
+/// The part columns of a sweep shard.
+const SWEEP_COLUMNS: [&str; 13] = [
+    "index",
+    "from",
+    "to",
+    "km",
+    "minutes",
+    "pop_gain",
+    "access_gain",
+    "gini_change",
+    "recomputed",
+    "from_lon",
+    "from_lat",
+    "to_lon",
+    "to_lat",
+];
+
 pub fn sweep_cmd(input: &InputArgs, a: &SweepArgs) -> anyhow::Result<ExitCode> {
     let minutes = budget(a.minutes)?;
     let mode: Mode = a.mode.parse()?;
@@ -558,19 +606,89 @@ pub fn sweep_cmd(input: &InputArgs, a: &SweepArgs) -> anyhow::Result<ExitCode> {
         Some(p) => read_candidates(&net, p)?,
         None => candidates_within(&net, mode, a.within_km, a.speed, a.detour),
     };
+    let opt = SweepOptions {
+        mode,
+        services_per_day: a.services,
+        minutes,
+        model: TimeModel::default(),
+        objective,
+    };
+    let shard = a.shard.get();
     let t0 = Instant::now();
-    let res = sweep(
-        &net,
-        &cands,
-        &SweepOptions {
-            mode,
-            services_per_day: a.services,
-            minutes,
-            model: TimeModel::default(),
-            objective,
-        },
-    )?;
+    let res = sweep_shard(&net, &cands, &opt, shard.map_or(Shard::WHOLE, |s| s.0))?;
     let secs = t0.elapsed().as_secs_f64();
+    let evaluated = res.len();
+    let ranked: Vec<Ranked> = res
+        .into_iter()
+        .take(a.top)
+        .map(|result| {
+            let c = &result.candidate;
+            let (x, y) = (
+                net.city(net.city_by_id(&c.from).expect("checked")),
+                net.city(net.city_by_id(&c.to).expect("checked")),
+            );
+            Ranked {
+                ends: [x.lon, x.lat, y.lon, y.lat],
+                result,
+            }
+        })
+        .collect();
+    if let Some((shard, part)) = shard {
+        let rows: Vec<Vec<String>> = ranked
+            .iter()
+            .map(|r| {
+                let (x, c) = (&r.result, &r.result.candidate);
+                let mut row = vec![
+                    x.index.to_string(),
+                    c.from.clone(),
+                    c.to.clone(),
+                    num(c.km),
+                    num(c.minutes),
+                    num(x.pop_gain),
+                    num(x.access_gain),
+                    num(x.gini_change),
+                    x.recomputed.to_string(),
+                ];
+                row.extend(r.ends.iter().map(|&v| num(v)));
+                row
+            })
+            .collect();
+        let meta = serde_json::json!({
+            "format": super::shard::format_name(a.format),
+            "top": a.top,
+            "objective": a.objective,
+            "candidates": cands.len(),
+        });
+        let h = super::shard::header(
+            "sweep",
+            shard,
+            sweep_fingerprint(&net, &cands, &opt, a),
+            meta,
+        );
+        super::shard::write(part, h, &SWEEP_COLUMNS, &rows)?;
+    } else {
+        let (text, geojson) = sweep_outputs(&ranked, a.format, a.out.is_some())?;
+        super::print_str(&text)?;
+        if let Some(p) = &a.out {
+            super::write_out(p, &geojson)?;
+        }
+    }
+    eprintln!(
+        "{evaluated} candidates evaluated in {:.2} s ({:.0} candidates/s, {} threads)",
+        secs,
+        evaluated as f64 / secs.max(1e-9),
+        rayon::current_num_threads()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The printed table of ranked candidates and, when `geojson`, the GeoJSON
+/// lines `--out` writes.
+fn sweep_outputs(
+    ranked: &[Ranked],
+    format: OutFormat,
+    geojson: bool,
+) -> anyhow::Result<(String, Vec<u8>)> {
     let mut t = Table::new(&[
         "rank",
         "from",
@@ -583,46 +701,116 @@ pub fn sweep_cmd(input: &InputArgs, a: &SweepArgs) -> anyhow::Result<ExitCode> {
         "recomputed",
     ]);
     let mut feats = Vec::new();
-    for (i, r) in res.iter().take(a.top).enumerate() {
-        let c = &r.candidate;
+    for (i, r) in ranked.iter().enumerate() {
+        let (x, c) = (&r.result, &r.result.candidate);
         t.push(vec![
             (i + 1).into(),
             c.from.as_str().into(),
             c.to.as_str().into(),
             Cell::Float(c.km, 0),
             Cell::Float(c.minutes, 1),
-            Cell::Float(r.pop_gain, 0),
-            Cell::Float(r.access_gain, 0),
-            Cell::Float(r.gini_change, 5),
-            r.recomputed.into(),
+            Cell::Float(x.pop_gain, 0),
+            Cell::Float(x.access_gain, 0),
+            Cell::Float(x.gini_change, 5),
+            x.recomputed.into(),
         ]);
-        let (x, y) = (
-            net.city(net.city_by_id(&c.from).expect("checked")),
-            net.city(net.city_by_id(&c.to).expect("checked")),
-        );
+        let e = r.ends.map(agglo::io::round6);
         let mut f = Feature::from(Geometry::new_line_string(vec![
-            vec![agglo::io::round6(x.lon), agglo::io::round6(x.lat)],
-            vec![agglo::io::round6(y.lon), agglo::io::round6(y.lat)],
+            vec![e[0], e[1]],
+            vec![e[2], e[3]],
         ]));
         f.set_property("rank", i + 1);
         f.set_property("from", c.from.clone());
         f.set_property("to", c.to.clone());
         f.set_property("minutes", (c.minutes * 10.0).round() / 10.0);
-        f.set_property("pop_gain", r.pop_gain.round());
-        f.set_property("access_gain", r.access_gain.round());
-        f.set_property("gini_change", r.gini_change);
+        f.set_property("pop_gain", x.pop_gain.round());
+        f.set_property("access_gain", x.access_gain.round());
+        f.set_property("gini_change", x.gini_change);
         feats.push(f);
     }
-    emit(&t, a.format, None)?;
-    if let Some(p) = &a.out {
-        super::write_out(p, &collection(feats)?)?;
+    let geojson = if geojson {
+        collection(feats)?
+    } else {
+        Vec::new()
+    };
+    Ok((t.render(format.into()), geojson))
+}
+
+/// `agglo merge` of sweep parts: every shard's best candidates ranked
+/// together, the top kept, printed as `agglo sweep` prints them.
+pub fn merge_sweep(parts: &[Part], geojson: bool) -> anyhow::Result<(String, Vec<u8>)> {
+    let first = &parts[0];
+    let format = super::shard::part_format(first)?;
+    let meta = &first.header.meta;
+    let bad_meta = |field: &str| {
+        anyhow::anyhow!(
+            "{}: line 1: field `meta.{field}` is missing or invalid",
+            first.path.display()
+        )
+    };
+    let top = meta["top"].as_u64().ok_or_else(|| bad_meta("top"))? as usize;
+    let objective: Objective = meta["objective"]
+        .as_str()
+        .ok_or_else(|| bad_meta("objective"))?
+        .parse()
+        .map_err(|_| bad_meta("objective"))?;
+    let mut all = Vec::new();
+    for p in parts {
+        if p.columns != SWEEP_COLUMNS {
+            bail!(
+                "{}: line 2: expected the columns {}",
+                p.path.display(),
+                SWEEP_COLUMNS.join(",")
+            );
+        }
+        for r in 0..p.rows.len() {
+            let index = p.whole(r, 0)?;
+            if !p.shard().contains(index) {
+                return Err(p
+                    .error(
+                        r,
+                        format!("field `index`: {index} is not in shard {}", p.shard()),
+                    )
+                    .into());
+            }
+            let f = |c: usize| p.float(r, c);
+            all.push(Ranked {
+                result: SweepResult {
+                    index,
+                    candidate: Candidate {
+                        from: p.text(r, 1)?.to_owned(),
+                        to: p.text(r, 2)?.to_owned(),
+                        km: f(3)?,
+                        minutes: f(4)?,
+                    },
+                    pop_gain: f(5)?,
+                    access_gain: f(6)?,
+                    gini_change: f(7)?,
+                    recomputed: p.whole(r, 8)?,
+                },
+                ends: [f(9)?, f(10)?, f(11)?, f(12)?],
+            });
+        }
     }
-    eprintln!(
-        "{} candidates evaluated in {:.2} s ({:.0} candidates/s, {} threads)",
-        cands.len(),
-        secs,
-        cands.len() as f64 / secs.max(1e-9),
-        rayon::current_num_threads()
-    );
-    Ok(ExitCode::SUCCESS)
+    // Rank through the library's order, carrying the coordinates along.
+    let mut results: Vec<SweepResult> = all.iter().map(|r| r.result.clone()).collect();
+    rank(&mut results, objective);
+    let mut ends = std::collections::HashMap::new();
+    for r in &all {
+        if ends.insert(r.result.index, r.ends).is_some() {
+            bail!(
+                "candidate {} appears twice in the parts",
+                r.result.index + 1
+            );
+        }
+    }
+    let ranked: Vec<Ranked> = results
+        .into_iter()
+        .take(top)
+        .map(|result| Ranked {
+            ends: ends.remove(&result.index).unwrap_or([0.0; 4]),
+            result,
+        })
+        .collect();
+    sweep_outputs(&ranked, format, geojson)
 }

@@ -14,7 +14,11 @@ use clap::{Args, ValueEnum};
 use geojson::{Feature, FeatureCollection, Geometry};
 use serde_json::json;
 
+use super::shard::{
+    ShardArgs, format_name, header, matrix_columns, matrix_rows, merge_matrix, part_format, write,
+};
 use super::{InputArgs, OutFormat, emit};
+use agglo::shard::{Fingerprint, Part, Shard};
 
 /// Options of the door-to-door time model, shared by every travel command.
 #[derive(Debug, Args, Clone)]
@@ -168,9 +172,12 @@ pub struct MatrixArgs {
     /// `table` and `csv` give a square matrix; `json` an object with `cities` and `minutes`.
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
     pub format: OutFormat,
-    /// Write to this file instead of printing.
-    #[arg(long)]
+    /// Write to this file instead of printing (with --shard: give it to
+    /// `agglo merge` as --out).
+    #[arg(long, conflicts_with = "shard")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub shard: ShardArgs,
 }
 
 #[derive(Debug, Args)]
@@ -352,19 +359,55 @@ pub fn matrix(input: &InputArgs, a: &MatrixArgs) -> anyhow::Result<ExitCode> {
         (None, None) => bail!("give --agglomeration ID or --between a,b,c"),
     };
     let budget = a.max_minutes.unwrap_or(f64::INFINITY);
-    let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
+    let model = a.model.model()?;
+    let engine = Engine::new(&net, model.clone(), a.model.max_transfers);
     let mut ws = engine.workspace();
     let dir = a.model.direction();
-    let mut m = vec![vec![f64::INFINITY; cities.len()]; cities.len()];
-    for (i, &o) in cities.iter().enumerate() {
-        engine.search(&mut ws, &[o], dir, budget);
+    let shard = a.shard.get();
+    let rows: Vec<usize> = shard
+        .map_or(Shard::WHOLE, |s| s.0)
+        .positions(cities.len())
+        .collect();
+    let mut m = vec![vec![f64::INFINITY; cities.len()]; rows.len()];
+    for (k, &i) in rows.iter().enumerate() {
+        engine.search(&mut ws, &[cities[i]], dir, budget);
         for (j, &d) in cities.iter().enumerate() {
             // With --direction in, row i holds trips towards city i.
-            m[i][j] = engine.time_to(&ws, d);
+            m[k][j] = engine.time_to(&ws, d);
         }
     }
     let ids: Vec<String> = cities.iter().map(|&c| name(&net, c)).collect();
-    let text = if a.format == OutFormat::Json {
+    let dir_name = format!("{dir:?}").to_lowercase();
+    if let Some((shard, part)) = shard {
+        let mut f = Fingerprint::new("matrix");
+        f.field("cities", &cities);
+        f.field("max_minutes", budget);
+        f.field("model", &model);
+        f.field("max_transfers", a.model.max_transfers);
+        f.field("direction", &dir_name);
+        f.field("format", a.format);
+        f.network(&net);
+        let meta = json!({"format": format_name(a.format), "direction": dir_name});
+        let h = header("matrix", shard, f.hex(), meta);
+        write(part, h, &matrix_columns(&ids), &matrix_rows(&rows, &m))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let text = matrix_text(&ids, &dir_name, &m, a.format)?;
+    match &a.out {
+        Some(p) => super::write_out(p, text.as_bytes())?,
+        None => super::print_str(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The matrix as `agglo matrix` prints it.
+fn matrix_text(
+    ids: &[String],
+    dir_name: &str,
+    m: &[Vec<f64>],
+    format: OutFormat,
+) -> anyhow::Result<String> {
+    Ok(if format == OutFormat::Json {
         let rows: Vec<Vec<Option<f64>>> = m
             .iter()
             .map(|r| {
@@ -374,7 +417,7 @@ pub fn matrix(input: &InputArgs, a: &MatrixArgs) -> anyhow::Result<ExitCode> {
             })
             .collect();
         let mut s = serde_json::to_string_pretty(
-            &json!({"cities": ids, "direction": format!("{:?}", dir).to_lowercase(), "minutes": rows}),
+            &json!({"cities": ids, "direction": dir_name, "minutes": rows}),
         )?;
         s.push('\n');
         s
@@ -393,13 +436,21 @@ pub fn matrix(input: &InputArgs, a: &MatrixArgs) -> anyhow::Result<ExitCode> {
             }));
             t.push(row);
         }
-        t.render(a.format.into())
-    };
-    match &a.out {
-        Some(p) => super::write_out(p, text.as_bytes())?,
-        None => super::print_str(&text)?,
-    }
-    Ok(ExitCode::SUCCESS)
+        t.render(format.into())
+    })
+}
+
+/// `agglo merge` of `matrix` parts: the matrix as the unsharded run prints it.
+pub fn merge_matrix_parts(parts: &[Part]) -> anyhow::Result<String> {
+    let (ids, m) = merge_matrix(parts)?;
+    let p = &parts[0];
+    let dir_name = p.header.meta["direction"].as_str().ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: line 1: field `meta.direction` is missing",
+            p.path.display()
+        )
+    })?;
+    matrix_text(&ids, dir_name, &m, part_format(p)?)
 }
 
 /// Where a circle starts (see [`agglo::algorithms::CircleOrigin`]).

@@ -26,8 +26,8 @@ pub use evaluate::{
     ACCESS_HALF_LIFE, ACCESS_HORIZON, AggEval, CoreEval, EvalOptions, Evaluation, evaluate,
 };
 pub use sweep::{
-    Candidate, Objective, SweepError, SweepOptions, SweepResult, candidates_within,
-    read_candidates, sweep,
+    Candidate, Objective, SweepError, SweepOptions, SweepResult, candidates_within, rank,
+    read_candidates, sweep, sweep_shard,
 };
 
 use std::path::PathBuf;

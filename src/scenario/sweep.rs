@@ -18,6 +18,7 @@ use crate::algorithms::gini;
 use crate::io::LinkRecord;
 use crate::model::{CityIdx, Mode};
 use crate::network::{Network, haversine_km};
+use crate::shard::Shard;
 use crate::{Direction, Engine, TimeModel};
 
 /// What a sweep ranks candidates by.
@@ -76,6 +77,8 @@ pub struct SweepOptions {
 /// One evaluated candidate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepResult {
+    /// 0-based position of the candidate in the list given to the sweep.
+    pub index: usize,
     /// The candidate.
     pub candidate: Candidate,
     /// Population gained within the budget, summed over core circles.
@@ -228,7 +231,8 @@ pub fn read_candidates(net: &Network, path: &Path) -> Result<Vec<Candidate>, Swe
 }
 
 /// Evaluates every candidate as its own scenario (in parallel) and ranks
-/// them by `opt.objective`, best first; ties by (from, to).
+/// them by `opt.objective`, best first; ties by (from, to), then by position
+/// in `candidates`.
 ///
 /// # Complexity
 /// One network build and one baseline search per city, then per candidate
@@ -238,10 +242,28 @@ pub fn sweep(
     candidates: &[Candidate],
     opt: &SweepOptions,
 ) -> Result<Vec<SweepResult>, SweepError> {
+    sweep_shard(net, candidates, opt, Shard::WHOLE)
+}
+
+/// [`sweep`] of the candidates of one shard: every candidate is checked, and
+/// those at the shard's positions ([`Shard::contains`]) are evaluated and
+/// ranked. A candidate's figures do not depend on the other candidates, so
+/// the shards' results, ranked together with [`rank`], are the whole sweep's.
+///
+/// # Complexity
+/// As [`sweep`], with the per-candidate work divided by the shard count
+/// (the baseline searches are repeated in every shard).
+pub fn sweep_shard(
+    net: &Network,
+    all_candidates: &[Candidate],
+    opt: &SweepOptions,
+    shard: Shard,
+) -> Result<Vec<SweepResult>, SweepError> {
     let mut data = net.to_data();
     let base_links = data.links.len();
-    let mut ends = Vec::with_capacity(candidates.len());
-    for (i, c) in candidates.iter().enumerate() {
+    let mut ends = Vec::with_capacity(all_candidates.len());
+    let mut positions = Vec::new();
+    for (i, c) in all_candidates.iter().enumerate() {
         let bad = |message: &str| SweepError::BadCandidate {
             index: i + 1,
             from: c.from.clone(),
@@ -261,7 +283,11 @@ pub fn sweep(
         if !(c.minutes.is_finite() && c.minutes > 0.0 && c.km.is_finite() && c.km > 0.0) {
             return Err(bad("minutes and km must be positive finite numbers"));
         }
+        if !shard.contains(i) {
+            continue;
+        }
         ends.push((a, b));
+        positions.push(i);
         data.links.push(LinkRecord {
             from: c.from.clone(),
             to: c.to.clone(),
@@ -277,6 +303,7 @@ pub fn sweep(
             loc: crate::error::Loc::file(&"<sweep>".into()),
         });
     }
+    let candidates: Vec<&Candidate> = positions.iter().map(|&i| &all_candidates[i]).collect();
     let (all, _) = Network::from_data(data).map_err(|e| SweepError::Build(e.to_string()))?;
     if all.links().len() != base_links + candidates.len() {
         return Err(SweepError::Build(
@@ -371,6 +398,7 @@ pub fn sweep(
                 }
                 eng.set_link_minutes(link, f64::INFINITY);
                 SweepResult {
+                    index: positions[i],
                     candidate: candidates[i].clone(),
                     pop_gain,
                     access_gain,
@@ -380,13 +408,22 @@ pub fn sweep(
             },
         )
         .collect();
-    let o = opt.objective;
-    results.sort_by(|x, y| {
-        y.score(o).total_cmp(&x.score(o)).then_with(|| {
-            (&x.candidate.from, &x.candidate.to).cmp(&(&y.candidate.from, &y.candidate.to))
-        })
-    });
+    rank(&mut results, opt.objective);
     Ok(results)
+}
+
+/// Sorts sweep results best first under `o`; ties by (from, to), then by
+/// [`SweepResult::index`]. The order is total, so results of several shards
+/// ranked together come out as one sweep's.
+pub fn rank(results: &mut [SweepResult], o: Objective) {
+    results.sort_by(|x, y| {
+        y.score(o)
+            .total_cmp(&x.score(o))
+            .then_with(|| {
+                (&x.candidate.from, &x.candidate.to).cmp(&(&y.candidate.from, &y.candidate.to))
+            })
+            .then_with(|| x.index.cmp(&y.index))
+    });
 }
 
 #[cfg(test)]
