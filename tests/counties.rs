@@ -1,0 +1,227 @@
+//! The county level: county units as nodes of the same network, circles
+//! counted on units from the centre or from the urban districts, and the
+//! loader's errors on bad county files.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use agglo::algorithms::{
+    CircleOptions, CircleOrigin, Direction, Engine, TimeModel, commuting_circles, origins_of,
+};
+use agglo::io::{CountySource, Input};
+use agglo::{Network, UnitKind};
+use common::{network_dir, ok, run, stderr};
+
+fn county_net() -> Network {
+    Input::Embedded
+        .load_with(Some(&CountySource::Embedded))
+        .unwrap()
+        .0
+}
+
+#[test]
+fn county_units_join_the_network_and_carry_the_population() {
+    let net = county_net();
+    let prefecture = Input::Embedded.load().unwrap().0;
+    let count = |k: UnitKind| net.cities().iter().filter(|c| c.kind == k).count();
+    assert_eq!(count(UnitKind::County), 2989);
+    // Every prefecture node with county units became a centre; the rest
+    // (Hong Kong, Macao, Changbaishan) stay cities and are units.
+    assert_eq!(count(UnitKind::Centre) + count(UnitKind::City), prefecture.cities().len());
+    for c in net.cities().iter().filter(|c| c.kind == UnitKind::Centre) {
+        assert_eq!(c.pop_2020, 0, "{}: a centre counts no people", c.id);
+    }
+    // The people are the same at both levels, up to Changbaishan, whose
+    // residents the census counts in the county units of its neighbours.
+    let total = |n: &Network| n.units().map(|u| n.city(u).pop_2020).sum::<u64>();
+    let changbaishan = prefecture
+        .city(prefecture.city_by_id("changbaishan").unwrap())
+        .pop_2020;
+    let diff = total(&net) as i64 - total(&prefecture) as i64;
+    assert!(
+        (diff - changbaishan as i64).abs() <= 1,
+        "county-level total differs by {diff}"
+    );
+    // Every county unit hangs under its prefecture, and an agglomeration's
+    // members include the units of its member cities.
+    let chengdu = net.city_by_id("chengdu").unwrap();
+    assert!(net.counties_of(chengdu).len() >= 20);
+    for &u in net.counties_of(chengdu) {
+        assert_eq!(net.prefecture_of(u), chengdu);
+    }
+    let metro = net.find_agglomeration("chengdu-metro").unwrap();
+    for &u in net.counties_of(chengdu) {
+        assert!(metro.members.contains(&u));
+    }
+}
+
+#[test]
+fn every_unit_is_reachable_from_the_capital() {
+    let net = county_net();
+    let engine = Engine::new(&net, TimeModel::default(), None);
+    let mut ws = engine.workspace();
+    let beijing = net.city_by_id("beijing").unwrap();
+    engine.search(&mut ws, &[beijing], Direction::Out, f64::INFINITY);
+    let unreached: Vec<&str> = net
+        .units()
+        .filter(|&u| !engine.time_to(&ws, u).is_finite())
+        .map(|u| net.city(u).id.as_str())
+        .collect();
+    assert!(unreached.is_empty(), "unreached units: {unreached:?}");
+}
+
+#[test]
+fn urban_districts_follow_the_rule() {
+    let net = county_net();
+    let ids = |city: &str| -> BTreeSet<String> {
+        let c = net.city_by_id(city).unwrap();
+        net.urban_districts(c)
+            .into_iter()
+            .map(|u| net.city(u).id.clone())
+            .collect()
+    };
+    // Beijing's six central districts (城六区).
+    let beijing: BTreeSet<String> = ["110101", "110102", "110105", "110106", "110107", "110108"]
+        .map(String::from)
+        .into();
+    assert_eq!(ids("beijing"), beijing);
+    // Chengdu's five central districts and Longquanyi.
+    let chengdu: BTreeSet<String> = ["510104", "510105", "510106", "510107", "510108", "510112"]
+        .map(String::from)
+        .into();
+    assert_eq!(ids("chengdu"), chengdu);
+    // A city without county units starts from its own node.
+    let hk = net.city_by_id("hong-kong").unwrap();
+    assert!(net.urban_districts(hk).is_empty());
+    assert_eq!(origins_of(&net, &[hk], CircleOrigin::Districts), vec![hk]);
+}
+
+#[test]
+fn circles_count_units_only_and_never_hold_the_core_alone_from_its_districts() {
+    let net = county_net();
+    let engine = Engine::new(&net, TimeModel::default(), None);
+    let aggs: Vec<&agglo::Agglomeration> = net.agglomerations().iter().collect();
+    for origin in [CircleOrigin::Centre, CircleOrigin::Districts] {
+        let circles = commuting_circles(
+            &net,
+            &engine,
+            Direction::Out,
+            &aggs,
+            &[30.0, 60.0, 90.0],
+            false,
+            CircleOptions {
+                origin,
+                ..CircleOptions::default()
+            },
+        );
+        for c in &circles {
+            assert!(c.cities.iter().all(|&(u, _)| net.is_unit(u)));
+            let pop: u64 = c.cities.iter().map(|&(u, _)| net.city(u).pop_2020).sum();
+            assert_eq!(pop, c.population);
+            assert!(!c.cities.is_empty(), "{} {}: empty", c.agglomeration, c.minutes);
+            if origin == CircleOrigin::Districts && c.minutes == 60.0 {
+                let core = c.cores[0];
+                let beyond = c
+                    .cities
+                    .iter()
+                    .any(|&(u, _)| net.prefecture_of(u) != core && u != core);
+                assert!(
+                    beyond,
+                    "{}: the 60-minute circle from {}'s districts holds {} alone",
+                    c.agglomeration,
+                    net.city(core).id,
+                    net.city(core).id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn level_county_from_the_cli() {
+    let out = ok(&["--level", "county", "info", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["level"], "county");
+    assert_eq!(v["county_units"], 2989);
+    // Options work after the subcommand too.
+    let out = ok(&[
+        "circles",
+        "--agglomeration",
+        "chengdu-metro",
+        "--level",
+        "county",
+        "--origin",
+        "districts",
+        "--format",
+        "csv",
+    ]);
+    let row = out.lines().nth(1).unwrap();
+    assert!(row.starts_with("chengdu-metro,chengdu,60,"), "{row}");
+    // A county id is a place name like any other.
+    let out = ok(&["--level", "county", "route", "--from", "510104", "--to", "chengdu"]);
+    assert!(out.contains("total"));
+}
+
+const CITIES: &str = "id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min\n\
+    a,A,甲,P,,104.0,30.6,100,90,,,\n\
+    b,B,乙,P,,104.5,30.6,50,,,,\n";
+const LINKS: &str = "from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n\
+    a,b,expressway,40,50,,,,,\n";
+
+#[test]
+fn a_folder_with_counties_loads_at_county_level() {
+    let d = network_dir(CITIES, LINKS, None);
+    std::fs::write(
+        d.path().join("counties.csv"),
+        "id,kind,prefecture,pop_2020,lon,lat,area_km2\n\
+         100001,district,a,60,104.01,30.61,100\n\
+         100002,county,a,40,104.1,30.7,900\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("county_links.csv"),
+        "from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n\
+         100001,a,road,3,2,,,,,\n\
+         100001,100002,road,15,14,,,,,\n",
+    )
+    .unwrap();
+    let dir = d.path().to_str().unwrap();
+    let out = ok(&["--data", dir, "--level", "county", "info", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["units"], 3, "{out}");
+    assert_eq!(v["population_2020"], 150);
+    // The same folder at the prefecture level ignores the county files.
+    let out = ok(&["--data", dir, "info", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["cities"], 2);
+}
+
+#[test]
+fn bad_county_files_are_refused_naming_file_line_and_field() {
+    let d = network_dir(CITIES, LINKS, None);
+    let counties = d.path().join("counties.csv");
+    std::fs::write(
+        &counties,
+        "id,kind,prefecture,pop_2020,lon,lat,area_km2\n\
+         100001,district,a,60,104.01,30.61,100\n\
+         100002,county,nowhere,40,104.1,30.7,900\n\
+         100003,county,a,-4,104.1,30.7,-2\n",
+    )
+    .unwrap();
+    let dir = d.path().to_str().unwrap();
+    let o = run(&["--data", dir, "--level", "county", "validate"]);
+    assert!(!o.status.success());
+    let text = common::stdout(&o) + &stderr(&o);
+    assert!(
+        text.contains("counties.csv:3: field `prefecture`: unknown prefecture-level city `nowhere`"),
+        "{text}"
+    );
+    assert!(text.contains("counties.csv:4: field `pop_2020`"), "{text}");
+    assert!(text.contains("counties.csv:4: field `area_km2`"), "{text}");
+    // Without county units, --level county says what is missing.
+    let e = network_dir(CITIES, LINKS, None);
+    let o = run(&["--data", e.path().to_str().unwrap(), "--level", "county", "info"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--level county needs county units"), "{}", stderr(&o));
+}
