@@ -134,8 +134,11 @@ fn geojson_properties_keep_the_documented_order() {
         property_names(&points),
         [
             "id",
+            "unit",
             "name",
             "name_zh",
+            "kind",
+            "prefecture",
             "agglomeration",
             "core",
             "minutes",

@@ -28,7 +28,10 @@ fn county_units_join_the_network_and_carry_the_population() {
     assert_eq!(count(UnitKind::County), 2989);
     // Every prefecture node with county units became a centre; the rest
     // (Hong Kong, Macao, Changbaishan) stay cities and are units.
-    assert_eq!(count(UnitKind::Centre) + count(UnitKind::City), prefecture.cities().len());
+    assert_eq!(
+        count(UnitKind::Centre) + count(UnitKind::City),
+        prefecture.cities().len()
+    );
     for c in net.cities().iter().filter(|c| c.kind == UnitKind::Centre) {
         assert_eq!(c.pop_2020, 0, "{}: a centre counts no people", c.id);
     }
@@ -119,7 +122,12 @@ fn circles_count_units_only_and_never_hold_the_core_alone_from_its_districts() {
             assert!(c.cities.iter().all(|&(u, _)| net.is_unit(u)));
             let pop: u64 = c.cities.iter().map(|&(u, _)| net.city(u).pop_2020).sum();
             assert_eq!(pop, c.population);
-            assert!(!c.cities.is_empty(), "{} {}: empty", c.agglomeration, c.minutes);
+            assert!(
+                !c.cities.is_empty(),
+                "{} {}: empty",
+                c.agglomeration,
+                c.minutes
+            );
             if origin == CircleOrigin::Districts && c.minutes == 60.0 {
                 let core = c.cores[0];
                 let beyond = c
@@ -159,7 +167,9 @@ fn level_county_from_the_cli() {
     let row = out.lines().nth(1).unwrap();
     assert!(row.starts_with("chengdu-metro,chengdu,60,"), "{row}");
     // A county id is a place name like any other.
-    let out = ok(&["--level", "county", "route", "--from", "510104", "--to", "chengdu"]);
+    let out = ok(&[
+        "--level", "county", "route", "--from", "510104", "--to", "chengdu",
+    ]);
     assert!(out.contains("total"));
 }
 
@@ -187,7 +197,9 @@ fn a_folder_with_counties_loads_at_county_level() {
     )
     .unwrap();
     let dir = d.path().to_str().unwrap();
-    let out = ok(&["--data", dir, "--level", "county", "info", "--format", "json"]);
+    let out = ok(&[
+        "--data", dir, "--level", "county", "info", "--format", "json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["units"], 3, "{out}");
     assert_eq!(v["population_2020"], 150);
@@ -214,14 +226,26 @@ fn bad_county_files_are_refused_naming_file_line_and_field() {
     assert!(!o.status.success());
     let text = common::stdout(&o) + &stderr(&o);
     assert!(
-        text.contains("counties.csv:3: field `prefecture`: unknown prefecture-level city `nowhere`"),
+        text.contains(
+            "counties.csv:3: field `prefecture`: unknown prefecture-level city `nowhere`"
+        ),
         "{text}"
     );
     assert!(text.contains("counties.csv:4: field `pop_2020`"), "{text}");
     assert!(text.contains("counties.csv:4: field `area_km2`"), "{text}");
     // Without county units, --level county says what is missing.
     let e = network_dir(CITIES, LINKS, None);
-    let o = run(&["--data", e.path().to_str().unwrap(), "--level", "county", "info"]);
+    let o = run(&[
+        "--data",
+        e.path().to_str().unwrap(),
+        "--level",
+        "county",
+        "info",
+    ]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("--level county needs county units"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--level county needs county units"),
+        "{}",
+        stderr(&o)
+    );
 }

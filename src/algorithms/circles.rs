@@ -30,14 +30,16 @@ const SIDES: usize = 64;
 /// still lies inside the polygon. 1 km is two minutes at 30 km/h.
 pub const MIN_RADIUS_KM: f64 = 1.0;
 
-/// Where a core's circle starts.
+/// Where a core's circle starts. The two differ only at the county level:
+/// a core without county units starts from its own node either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CircleOrigin {
     /// The core's node: its centre (the downtown and its stations).
-    #[default]
     Centre,
-    /// Every county unit of the core's urban districts (城区) at once, each
-    /// at 0 minutes; the core's node itself where it has no county units.
+    /// Every county unit of the core's urban districts (中心城区) at once,
+    /// each at 0 minutes: the planning definition, a commute to anywhere in
+    /// the central city (see `Network::urban_districts`).
+    #[default]
     Districts,
 }
 
@@ -98,7 +100,7 @@ impl Default for CircleOptions<'_> {
     fn default() -> Self {
         CircleOptions {
             local_speed_kmh: 30.0,
-            origin: CircleOrigin::Centre,
+            origin: CircleOrigin::Districts,
             shapes: None,
         }
     }

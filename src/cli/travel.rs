@@ -6,12 +6,11 @@ use std::process::ExitCode;
 use agglo::algorithms::{
     CircleOptions, CircleOrigin, Direction, Engine, TimeModel, Workspace, commuting_circles,
 };
-use agglo::io::{circles_layer, layer_to_geojson, round6};
+use agglo::io::{circle_units_layer, circles_layer, layer_to_geojson};
 use agglo::scenario::Scenario;
 use agglo::{Cell, CityIdx, Mode, Network, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use geojson::{Feature, FeatureCollection, Geometry};
 use serde_json::json;
 
 use super::shard::{
@@ -194,10 +193,10 @@ pub struct CirclesArgs {
     /// Local speed (km/h) at which minutes left on arrival are spent. Range [1, 200] km/h.
     #[arg(long, default_value_t = 30.0, value_parser = super::bounds::local_speed)]
     pub local_speed: f64,
-    /// Where each core's circle starts: its centre, or all of its urban
-    /// districts at once (county level; a core without county units starts
-    /// from its centre either way).
-    #[arg(long, value_enum, default_value_t = OriginArg::Centre)]
+    /// Where each core's circle starts: all of its urban districts at once, or
+    /// its centre (county level; a core without county units starts from its
+    /// own node either way).
+    #[arg(long, value_enum, default_value_t = OriginArg::Districts)]
     pub origin: OriginArg,
     /// Write the circles as GeoJSON polygons.
     #[arg(long)]
@@ -499,7 +498,6 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
         "area_km2",
         "outside",
     ]);
-    let mut point_features = Vec::new();
     for c in &circles {
         let ag = net.find_agglomeration(&c.agglomeration)?;
         let core_label = c
@@ -519,22 +517,6 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
             Cell::Float(c.area_km2, 0),
             outside.into(),
         ]);
-        if a.cities_out.is_some() && c.minutes == max {
-            for &(ci, m) in &c.cities {
-                let city = net.city(ci);
-                let mut f =
-                    Feature::from(Geometry::new_point([round6(city.lon), round6(city.lat)]));
-                f.set_property("id", city.id.clone());
-                f.set_property("name", city.name.clone());
-                f.set_property("name_zh", city.name_zh.clone());
-                f.set_property("agglomeration", ag.id.clone());
-                f.set_property("core", core_label.clone());
-                f.set_property("minutes", (m * 10.0).round() / 10.0);
-                f.set_property("member", ag.members.contains(&ci));
-                f.set_property("pop_2020", city.pop_2020);
-                point_features.push(f);
-            }
-        }
     }
     if let Some(p) = &a.out {
         super::write_out(
@@ -545,9 +527,10 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     if let Some(p) = &a.cities_out {
+        let layer = circle_units_layer(&net, &circles, max).layer;
         super::write_out(
             p,
-            (serde_json::to_string(&FeatureCollection::new(point_features))? + "\n").as_bytes(),
+            (serde_json::to_string(&layer_to_geojson(&layer)?)? + "\n").as_bytes(),
         )?;
     }
     emit(&t, a.format, None)?;

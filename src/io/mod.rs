@@ -35,8 +35,9 @@ pub use layer::{FieldType, GeometryType, Layer, LayerError, LayerFeature, Value}
 pub use layer_geojson::{layer_to_geojson, write_layer_geojson};
 pub use output_set::{FolderSet, Ownership, Replace, write_file_set};
 pub use qgis::{
-    QGIS_FOLDER, QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer,
-    links_layer, renamed, scenario_cities_layer, scenario_links_layer, write_qgis_folder,
+    QGIS_FOLDER, QgisFormat, StyledLayer, centrality_layer, circle_units_layer, circles_layer,
+    cities_layer, links_layer, renamed, scenario_cities_layer, scenario_links_layer,
+    write_qgis_folder,
 };
 pub(crate) use qml::esc as xml_escape;
 pub use qml::{Style, budget_colour, mode_colour, qml, status_colour};

@@ -196,6 +196,66 @@ pub fn circles_layer(net: &Network, circles: &[CommutingCircle]) -> StyledLayer 
     }
 }
 
+/// The units inside commuting circles as a Point layer named
+/// `circle_units`: one feature per circle and unit reached within `budget`
+/// minutes (feature id `agglomeration:core:unit`), with the unit's id, its
+/// minutes, whether it is a member of the agglomeration, and its population.
+pub fn circle_units_layer(net: &Network, circles: &[CommutingCircle], budget: f64) -> StyledLayer {
+    let mut l = Layer::new(
+        "circle_units",
+        "Units inside commuting circles: door-to-door minutes from the core, membership and population",
+        GeometryType::Point,
+        &[
+            ("unit", FieldType::Text),
+            ("name", FieldType::Text),
+            ("name_zh", FieldType::Text),
+            ("kind", FieldType::Text),
+            ("prefecture", FieldType::Text),
+            ("agglomeration", FieldType::Text),
+            ("core", FieldType::Text),
+            ("minutes", FieldType::Real),
+            ("member", FieldType::Boolean),
+            ("pop_2020", FieldType::Integer),
+        ],
+    );
+    let ags: std::collections::HashMap<&str, &crate::model::Agglomeration> = net
+        .agglomerations()
+        .iter()
+        .map(|a| (a.id.as_str(), a))
+        .collect();
+    for c in circles.iter().filter(|c| c.minutes == budget) {
+        let core: Vec<&str> = c.cores.iter().map(|&o| net.city(o).id.as_str()).collect();
+        let core = core.join("+");
+        let members = ags.get(c.agglomeration.as_str()).map(|a| &a.members);
+        for &(u, m) in &c.cities {
+            let city = net.city(u);
+            l.push(
+                format!("{}:{}:{}", c.agglomeration, core, city.id),
+                point(net, u),
+                vec![
+                    city.id.as_str().into(),
+                    city.name.as_str().into(),
+                    city.name_zh.as_str().into(),
+                    city.kind.as_str().into(),
+                    net.city(net.prefecture_of(u)).id.as_str().into(),
+                    c.agglomeration.as_str().into(),
+                    core.as_str().into(),
+                    ((m * 10.0).round() / 10.0).into(),
+                    members.is_some_and(|ms| ms.contains(&u)).into(),
+                    city.pop_2020.into(),
+                ],
+            );
+        }
+    }
+    StyledLayer {
+        layer: l,
+        style: Style::Cities {
+            size_field: "pop_2020".into(),
+            label_field: "name".into(),
+        },
+    }
+}
+
 /// Centrality scores as a Point layer named `centrality`: one feature per
 /// `(agglomeration id, city, score)` row (non-finite scores are left out),
 /// the score in a field named after `measure` (letters, digits and `_`;
