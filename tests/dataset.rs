@@ -843,3 +843,131 @@ fn county_station_access_is_set_only_for_units_with_a_station_of_that_kind() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
     assert!(set >= 150, "{set} access values");
 }
+
+// ---- Plans at county level (data/agglomeration_counties.csv, data/src/metro_plans.csv) ----
+
+/// Every county list of a partial member names real units of that member, once each, with a source.
+#[test]
+fn plan_county_lists_name_units_of_partial_members() {
+    let units: BTreeMap<String, String> = csv_rows("counties.csv")
+        .into_iter()
+        .map(|r| (r["adcode"].clone(), r["prefecture"].clone()))
+        .collect();
+    let partial: BTreeSet<(String, String)> = csv_rows("agglomerations.csv")
+        .into_iter()
+        .flat_map(|r| {
+            let id = r["id"].clone();
+            r["partial"]
+                .split(';')
+                .filter(|p| !p.is_empty())
+                .map(|p| (id.clone(), p.to_owned()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let rows = csv_rows("agglomeration_counties.csv");
+    assert!(rows.len() >= 20, "only {} rows", rows.len());
+    let mut seen = BTreeSet::new();
+    for r in &rows {
+        let key = (r["agglomeration"].clone(), r["prefecture"].clone());
+        assert!(partial.contains(&key), "{key:?} is not a partial member");
+        assert!(seen.insert(key.clone()), "{key:?} listed twice");
+        assert!(r["source"].trim().len() >= 20, "{key:?}: source too short");
+        let codes: Vec<&str> = r["counties"].split(';').collect();
+        let distinct: BTreeSet<&str> = codes.iter().copied().collect();
+        assert_eq!(distinct.len(), codes.len(), "{key:?}: an adcode repeats");
+        for c in codes {
+            let pref = units
+                .get(c)
+                .unwrap_or_else(|| panic!("{key:?}: adcode {c:?} not in counties.csv"));
+            assert_eq!(pref, &key.1, "{key:?}: {c} belongs to {pref}");
+        }
+        // A partial member is only partly inside: its list must leave some unit out.
+        let all = units.values().filter(|p| **p == key.1).count();
+        assert!(distinct.len() < all, "{key:?}: lists all {all} units");
+    }
+}
+
+/// Published metro-area figures have a source, and numbers where numbers are given.
+#[test]
+fn metro_plan_figures_are_sourced_and_numeric() {
+    let rows = csv_rows("src/metro_plans.csv");
+    for metro in [
+        "capital-metro",
+        "shanghai-metro",
+        "guangzhou-metro",
+        "shenzhen-metro",
+        "chengdu-metro",
+        "chongqing-metro",
+    ] {
+        assert!(rows.iter().any(|r| r["metro"] == metro), "{metro} missing");
+    }
+    for r in &rows {
+        assert!(r["source"].len() >= 20, "{}: no source", r["metro"]);
+        assert!(!r["scope"].is_empty(), "{}: no scope", r["metro"]);
+        for k in ["area_km2", "population", "population_year"] {
+            if !r[k].is_empty() {
+                let v: f64 = r[k]
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{} {k} = {:?}", r["metro"], r[k]));
+                assert!(v > 0.0, "{} {k} = {v}", r["metro"]);
+            }
+        }
+        if !r["population"].is_empty() {
+            assert!(
+                !r["population_year"].is_empty(),
+                "{}: population without a year",
+                r["metro"]
+            );
+        }
+    }
+}
+
+/// The land area of each metro area as assembled here (whole members plus the county lists of
+/// partial members) is within 5 % of the area its plan publishes.
+#[test]
+fn metro_areas_assembled_from_county_lists_match_published_areas() {
+    let units = csv_rows("counties.csv");
+    let area_of = |pred: &dyn Fn(&BTreeMap<String, String>) -> bool| -> f64 {
+        units
+            .iter()
+            .filter(|u| pred(u))
+            .map(|u| num(u, "area_km2"))
+            .sum()
+    };
+    let lists = csv_rows("agglomeration_counties.csv");
+    let aggs = csv_rows("agglomerations.csv");
+    let mut checked = 0;
+    for p in csv_rows("src/metro_plans.csv") {
+        let scope = &p["scope"];
+        if p["area_km2"].is_empty()
+            || !(scope.starts_with("plan scope") || scope.starts_with("planning scope"))
+        {
+            continue;
+        }
+        let Some(a) = aggs.iter().find(|a| a["id"] == p["metro"]) else {
+            continue;
+        };
+        let partial: BTreeSet<&str> = a["partial"].split(';').collect();
+        let whole: BTreeSet<&str> = a["members"]
+            .split(';')
+            .filter(|m| !partial.contains(m))
+            .collect();
+        let listed: BTreeSet<&str> = lists
+            .iter()
+            .filter(|l| l["agglomeration"] == p["metro"])
+            .flat_map(|l| l["counties"].split(';'))
+            .collect();
+        let ours = area_of(&|u| {
+            whole.contains(u["prefecture"].as_str()) || listed.contains(u["adcode"].as_str())
+        });
+        let published: f64 = p["area_km2"].parse().unwrap();
+        let ratio = ours / published;
+        assert!(
+            (0.95..=1.05).contains(&ratio),
+            "{}: {ours:.0} km2 assembled, {published} published",
+            p["metro"]
+        );
+        checked += 1;
+    }
+    assert!(checked >= 6, "only {checked} metro areas checked");
+}
