@@ -199,6 +199,7 @@ impl InputArgs {
             return Ok(Some(CountySource::Files {
                 counties: c.clone(),
                 links: self.county_links.clone(),
+                agglomeration_counties: None,
             }));
         }
         if self.level == LevelArg::Prefecture {

@@ -2,7 +2,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::fields::{FieldSource, Fields};
-use super::records::{NetworkData, parse_agglomeration, parse_city, parse_county, parse_link};
+use super::records::{
+    CountyList, NetworkData, parse_agglomeration, parse_city, parse_county, parse_link,
+};
 use crate::error::{Issue, Loc};
 
 /// Columns of `cities.csv`, in order. Extra columns may follow.
@@ -176,13 +178,19 @@ pub fn read_csv_network(
     data
 }
 
+/// Columns of `agglomeration_counties.csv`: for a partial member of an
+/// agglomeration, the county units inside it (`;`-joined ids).
+pub const AGGLOMERATION_COUNTY_COLUMNS: &[&str] = &["agglomeration", "prefecture", "counties"];
+
 /// Adds county units (`counties.csv`) and, optionally, the links that join
-/// them (`county_links.csv`, the columns of `links.csv`) to `data`. Issues
-/// are appended to `data.issues`.
+/// them (`county_links.csv`, the columns of `links.csv`) and the county lists
+/// of partial members (`agglomeration_counties.csv`) to `data`. Issues are
+/// appended to `data.issues`.
 pub fn read_csv_counties(
     data: &mut NetworkData,
     counties: (&str, &str),
     links: Option<(&str, &str)>,
+    agglomeration_counties: Option<(&str, &str)>,
 ) {
     let mut issues = std::mem::take(&mut data.issues);
     let file: Arc<str> = Arc::from(counties.0);
@@ -198,6 +206,27 @@ pub fn read_csv_counties(
                 data.links.push(l);
             }
         });
+    }
+    if let Some((name, text)) = agglomeration_counties {
+        let file: Arc<str> = Arc::from(name);
+        read_table(
+            &file,
+            text,
+            AGGLOMERATION_COUNTY_COLUMNS,
+            &mut issues,
+            |f| {
+                let agg = f.str("agglomeration");
+                let list = CountyList {
+                    prefecture: f.str("prefecture"),
+                    units: f.id_list("counties"),
+                    loc: f.loc.clone(),
+                };
+                match data.agglomerations.iter_mut().find(|a| a.id == agg) {
+                    Some(a) => a.county_lists.push(list),
+                    None => f.error("agglomeration", format!("unknown agglomeration `{agg}`")),
+                }
+            },
+        );
     }
     data.issues = issues;
 }

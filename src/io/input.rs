@@ -19,6 +19,8 @@ pub mod embedded {
     /// `data/county_links.csv`: road links between neighbouring units and to
     /// their prefecture centres, and rail links at county stations.
     pub const COUNTY_LINKS: &str = include_str!("../../data/county_links.csv");
+    /// `data/agglomeration_counties.csv`: the county units of partial members.
+    pub const AGGLOMERATION_COUNTIES: &str = include_str!("../../data/agglomeration_counties.csv");
 }
 
 /// The level of detail of a network's units.
@@ -47,12 +49,15 @@ impl Level {
 pub enum CountySource {
     /// `data/counties.csv` and `data/county_links.csv`, embedded.
     Embedded,
-    /// A `counties.csv` and, optionally, a `county_links.csv`.
+    /// A `counties.csv` and, optionally, a `county_links.csv` and an
+    /// `agglomeration_counties.csv`.
     Files {
         /// The county units.
         counties: PathBuf,
         /// Links naming county units (the columns of `links.csv`).
         links: Option<PathBuf>,
+        /// County lists of partial members of agglomerations.
+        agglomeration_counties: Option<PathBuf>,
     },
 }
 
@@ -64,13 +69,27 @@ impl CountySource {
                 data,
                 ("<embedded>/counties.csv", embedded::COUNTIES),
                 Some(("<embedded>/county_links.csv", embedded::COUNTY_LINKS)),
+                Some((
+                    "<embedded>/agglomeration_counties.csv",
+                    embedded::AGGLOMERATION_COUNTIES,
+                )),
             ),
-            CountySource::Files { counties, links } => {
+            CountySource::Files {
+                counties,
+                links,
+                agglomeration_counties,
+            } => {
                 let c = read(counties)?;
                 let l = links.as_deref().map(read).transpose()?;
-                let cn = counties.display().to_string();
-                let ln = links.as_ref().map(|p| p.display().to_string());
-                read_csv_counties(data, (&cn, &c), ln.as_deref().zip(l.as_deref()));
+                let a = agglomeration_counties.as_deref().map(read).transpose()?;
+                let name = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+                let (ln, an) = (name(links), name(agglomeration_counties));
+                read_csv_counties(
+                    data,
+                    (&counties.display().to_string(), &c),
+                    ln.as_deref().zip(l.as_deref()),
+                    an.as_deref().zip(a.as_deref()),
+                );
             }
         }
         Ok(())
@@ -235,9 +254,11 @@ impl Input {
             Input::Dir(dir) => {
                 let c = dir.join("counties.csv");
                 let l = dir.join("county_links.csv");
+                let a = dir.join("agglomeration_counties.csv");
                 c.exists().then(|| CountySource::Files {
                     counties: c,
                     links: l.exists().then_some(l),
+                    agglomeration_counties: a.exists().then_some(a),
                 })
             }
             _ => None,

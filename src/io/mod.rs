@@ -42,4 +42,4 @@ pub use qgis::{
 pub(crate) use qml::esc as xml_escape;
 pub use qml::{Style, budget_colour, mode_colour, qml, status_colour};
 pub(crate) use records::is_valid_id;
-pub use records::{AggRecord, LinkRecord, NetworkData};
+pub use records::{AggRecord, CountyList, LinkRecord, NetworkData};

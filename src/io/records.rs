@@ -30,6 +30,18 @@ pub struct LinkRecord {
     pub loc: Loc,
 }
 
+/// The county units of one partial member of an agglomeration, as a plan
+/// names them (a row of `agglomeration_counties.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountyList {
+    /// The member city (prefecture) id.
+    pub prefecture: String,
+    /// The county unit ids inside the agglomeration.
+    pub units: Vec<String>,
+    /// Where it was read from.
+    pub loc: Loc,
+}
+
 /// An agglomeration as read from a file, naming its cities by id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggRecord {
@@ -47,6 +59,8 @@ pub struct AggRecord {
     pub members: Vec<String>,
     /// Members only partly included.
     pub partial: Vec<String>,
+    /// For partial members, the county units included (county level).
+    pub county_lists: Vec<CountyList>,
     /// Approval year.
     pub approved: Option<u16>,
     /// Provenance note.
@@ -203,6 +217,7 @@ pub(crate) fn parse_agglomeration<S: FieldSource>(f: &mut Fields<'_, S>) -> Opti
         cores: f.id_list("cores"),
         members: f.id_list("members"),
         partial: f.id_list("partial"),
+        county_lists: Vec::new(),
         approved: f.opt_year("approved"),
         source: f.opt_str("source"),
         loc: f.loc.clone(),

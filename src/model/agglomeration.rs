@@ -59,6 +59,9 @@ pub struct Agglomeration {
     pub members: Vec<CityIdx>,
     /// Members only partly inside the agglomeration (some counties).
     pub partial: Vec<CityIdx>,
+    /// For partial members, the county units the plan includes (filled at
+    /// the county level from `agglomeration_counties.csv`): (member, units).
+    pub county_lists: Vec<(CityIdx, Vec<CityIdx>)>,
     /// Year the plan was approved.
     pub approved: Option<u16>,
     /// Provenance note.

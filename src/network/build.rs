@@ -145,7 +145,9 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
             continue;
         }
         agg_ids.insert(a.id.clone(), a.loc.clone());
+        let lists = a.county_lists.clone();
         if let Some(mut agg) = check_agglomeration(a, &resolve, &mut issues) {
+            agg.county_lists = resolve_county_lists(&agg, &lists, &by_id, &parent, &mut issues);
             add_county_members(&mut agg, &children);
             aggs.push(agg);
         }
@@ -269,14 +271,76 @@ fn link_counties(
     (parent, children)
 }
 
+/// Resolves the county lists of `agg`'s partial members: each row must name
+/// a partial member, once, and county units of that member.
+fn resolve_county_lists(
+    agg: &Agglomeration,
+    lists: &[crate::io::CountyList],
+    by_id: &HashMap<String, CityIdx>,
+    parent: &[CityIdx],
+    issues: &mut Vec<Issue>,
+) -> Vec<(CityIdx, Vec<CityIdx>)> {
+    let mut out: Vec<(CityIdx, Vec<CityIdx>)> = Vec::new();
+    for l in lists {
+        let Some(&p) = by_id.get(&l.prefecture) else {
+            issues.push(Issue::error(
+                l.loc.clone(),
+                Some("prefecture"),
+                format!("unknown city `{}`", l.prefecture),
+            ));
+            continue;
+        };
+        if !agg.partial.contains(&p) {
+            issues.push(Issue::error(
+                l.loc.clone(),
+                Some("prefecture"),
+                format!("`{}` is not a partial member of `{}`", l.prefecture, agg.id),
+            ));
+            continue;
+        }
+        if out.iter().any(|(q, _)| *q == p) {
+            issues.push(Issue::error(
+                l.loc.clone(),
+                Some("prefecture"),
+                format!("`{}` of `{}` is listed twice", l.prefecture, agg.id),
+            ));
+            continue;
+        }
+        let mut units = Vec::new();
+        for u in &l.units {
+            match by_id.get(u) {
+                Some(&i) if parent[i as usize] == p && i != p => units.push(i),
+                Some(_) => issues.push(Issue::error(
+                    l.loc.clone(),
+                    Some("counties"),
+                    format!("`{u}` is not a county unit of `{}`", l.prefecture),
+                )),
+                None => issues.push(Issue::error(
+                    l.loc.clone(),
+                    Some("counties"),
+                    format!("unknown county unit `{u}`"),
+                )),
+            }
+        }
+        units.sort_unstable();
+        units.dedup();
+        out.push((p, units));
+    }
+    out
+}
+
 /// At the county level, an agglomeration's members include the county units
-/// of its member cities (after them, in input order). Centres stay members:
-/// trips pass through them, and they count no population.
+/// of its member cities (after them, in input order): for a partial member
+/// with a county list, the listed units only. Centres stay members: trips
+/// pass through them, and they count no population.
 fn add_county_members(agg: &mut Agglomeration, children: &[Vec<CityIdx>]) {
     let extra: Vec<CityIdx> = agg
         .members
         .iter()
-        .flat_map(|&m| children[m as usize].iter().copied())
+        .flat_map(|&m| match agg.county_lists.iter().find(|(p, _)| *p == m) {
+            Some((_, units)) => units.clone(),
+            None => children[m as usize].clone(),
+        })
         .collect();
     agg.members.extend(extra);
 }
@@ -497,6 +561,7 @@ fn check_agglomeration(
         cores,
         members,
         partial,
+        county_lists: Vec::new(),
         approved: a.approved,
         source: a.source,
         loc: a.loc,
@@ -543,6 +608,15 @@ pub(super) fn to_data(net: &Network) -> NetworkData {
                     .map(|&m| id(m))
                     .collect(),
                 partial: ids(&a.partial),
+                county_lists: a
+                    .county_lists
+                    .iter()
+                    .map(|(p, units)| crate::io::CountyList {
+                        prefecture: id(*p),
+                        units: ids(units),
+                        loc: a.loc.clone(),
+                    })
+                    .collect(),
                 approved: a.approved,
                 source: a.source.clone(),
                 loc: a.loc.clone(),
