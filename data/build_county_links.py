@@ -41,21 +41,22 @@ from pathlib import Path
 
 DATA = Path(__file__).parent
 
-# --- Road model v1 (fitted by data/src/check_county_roads.py --fit; data/README.md 8.2) ---
+# --- Road model v1 (fitted by data/src/check_county_roads.py --fit on the units' seats, December
+# 2026; T, v_expressway and long_km at the edge of its grid; data/README.md 8.2) ---
 # minutes = TERMINAL_MIN + road_km * (share of the road in each end unit / that unit's speed),
 # road_km = CIRCUITY * great-circle km. Each end unit takes half of the link; the speed of an
 # end is set by its class (density of its resident population), and on long hops the
 # non-urban ends run at expressway speed.
 PARAMS = {
     "circuity": 1.0,  # road km per great-circle km
-    "terminal_min": 4.0,  # fixed minutes per link: leaving and joining roads, junctions
+    "terminal_min": 8.0,  # fixed minutes per link: leaving and joining roads, junctions
     "dense_per_km2": 3000.0,  # an end unit at or above this density is "urban"
     "mid_per_km2": 500.0,  # at or above this (and below dense) it is "suburban"
-    "v_urban": 40.0,  # km/h in urban units
-    "v_suburban": 50.0,  # km/h in suburban units
-    "v_rural": 70.0,  # km/h in rural units on short hops
-    "v_expressway": 95.0,  # km/h for non-urban ends on hops of at least long_km
-    "long_km": 30.0,  # great-circle km from which a hop counts as long
+    "v_urban": 55.0,  # km/h in urban units
+    "v_suburban": 60.0,  # km/h in suburban units
+    "v_rural": 60.0,  # km/h in rural units on short hops
+    "v_expressway": 110.0,  # km/h for non-urban ends on hops of at least long_km
+    "long_km": 50.0,  # great-circle km from which a hop counts as long
     "plateau": 1.4,  # time factor when an end lies in Tibet or Qinghai (as in build_dataset.py)
 }
 PLATEAU_PROVINCES = {"Tibet", "Qinghai"}
