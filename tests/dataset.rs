@@ -373,7 +373,7 @@ fn known_county_seats_are_within_3_km_of_published_coordinates() {
     // (adcode, lon, lat, half-width of the reference's rounding in degrees, source)
     let refs = [
         // English Wikipedia, "Fengtai District": "Coordinates (Fengtai government):
-        // 39°51′31″N 116°17′12″E" (revisions of 2019-2024).
+        // 39°51′31″N 116°17′12″E" (in copies of the page from 2019 on).
         (
             "110106",
             116.2867,
