@@ -9,7 +9,9 @@ REFERENCE_DIR (here ../shared/data) holds the two read-only reference folders
 `china-counties/` and `china-census/` (see data/README.md, section 6). Standard
 library only; the output is deterministic (byte-identical on every run). Writes:
 
-- data/counties.csv            one row per county-level unit (columns: data/README.md)
+- data/counties.csv            one row per county-level unit (columns: data/README.md); its
+                               point is the unit's seat from data/src/county_seats.csv where
+                               that lies inside the unit, else the pole of inaccessibility
 - data/counties.geojson        unit boundaries, WGS84, RFC 7946 ring order
 - data/county_neighbours.csv   pairs of units that share a border, with its length
 - data/provinces.geojson       province outlines and the country outline (basemap)
@@ -473,6 +475,8 @@ def main():
     m2010 = match_2010(units, census2010, restated)
 
     # Geometry: WGS84 rings, areas, representative points.
+    seats = {int(r["adcode"]): r for r in read_csv(OUT / "src" / "county_seats.csv")}
+    seats_outside = []
     features = []
     for u in units:
         polys_xy = []
@@ -505,7 +509,23 @@ def main():
         inside = any(point_in_rings(u["lon"], u["lat"], p) for p in polys)
         if not inside:
             fail(f"{u['code']} {u['name_zh']}: representative point {u['lon']},{u['lat']} not inside")
+        # The unit's point: its government seat (src/county_seats.csv) where the seat
+        # lies inside the unit, otherwise the pole of inaccessibility.
+        u["point"] = "pole"
+        seat = seats.get(u["code"])
+        if seat is not None:
+            if seat["name"] != u["name_zh"]:
+                fail(f"src/county_seats.csv: {u['code']} is {seat['name']}, the map names it {u['name_zh']}")
+            slon, slat = float(seat["lon"]), float(seat["lat"])
+            if any(point_in_rings(slon, slat, p) for p in polys):
+                u["lon"], u["lat"], u["point"] = slon, slat, "seat"
+            else:
+                seats_outside.append(f"{u['code']} {u['name_zh']}")
         features.append(({"id": u["code"]}, polys))
+    n_seat = sum(u["point"] == "seat" for u in units)
+    print(f"points: {n_seat} seats, {len(units) - n_seat} poles of inaccessibility; {len(seats)} seats in "
+          f"src/county_seats.csv, {len(seats_outside)} of them outside their unit: {', '.join(seats_outside)}",
+          file=sys.stderr)
     # The check of the reference README: 静安区 inverts to about 121.448E, 31.262N.
     # That point must lie inside the decoded district, and its area centroid
     # (121.4465E 31.2722N) within 0.015 degrees of it.
@@ -557,7 +577,7 @@ def urban_pop_of_cities(units, features, cities, census_by_code, commits):
 def write_outputs(units, features, arc_users, arcs, m2010, topo, commits, cities, census_by_code):
     province_of = {c["id"]: c["province"] for c in cities}
     cols = ["id", "adcode", "name_zh", "name", "kind", "prefecture", "province", "pop_2020", "urban_share_2020",
-            "pop_chengqu_2020", "pop_2010", "pop_2010_match", "lon", "lat", "area_km2", "source"]
+            "pop_chengqu_2020", "pop_2010", "pop_2010_match", "lon", "lat", "area_km2", "source", "point"]
     with open(OUT / "counties.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, cols, lineterminator="\n")
         w.writeheader()
@@ -571,7 +591,7 @@ def write_outputs(units, features, arc_users, arcs, m2010, topo, commits, cities
                         "pop_2020": u["pop"], "urban_share_2020": f"{u['urban_share']:.4f}",
                         "pop_chengqu_2020": u["chengqu"], "pop_2010": m[0] if m else "",
                         "pop_2010_match": m[1] if m else "none", "lon": f"{u['lon']:.5f}", "lat": f"{u['lat']:.5f}",
-                        "area_km2": f"{u['area_src'] / 1e6:.2f}", "source": src})
+                        "area_km2": f"{u['area_src'] / 1e6:.2f}", "source": src, "point": u["point"]})
     write_geojson(OUT / "counties.geojson", features)
 
     # Neighbours: two units that use the same arc share that stretch of border.

@@ -21,11 +21,12 @@ and writes:
                           every unit to its prefecture centre, and the rail runs of
                           src/county_rail_links.csv with stations replaced by the
                           unit that holds them;
-- data/counties.csv       rewritten with its last two columns, access_hsr_min and
-                          access_rail_min, recomputed (the modelled road minutes from
-                          the unit's representative point to its main station of
-                          that kind; empty when the unit has none). Earlier columns
-                          are copied unchanged.
+- data/counties.csv       rewritten with its columns access_hsr_min and
+                          access_rail_min (the last two before `point`) recomputed:
+                          the modelled road minutes from the unit's point (its seat
+                          or pole, data/README.md section 7) to its main station of
+                          that kind; empty when the unit has none. The other
+                          columns are copied unchanged.
 
 The road-time model ("model:road v1") is the function `road_minutes`; its
 parameters are the constants below, fitted by data/src/check_county_roads.py
@@ -40,21 +41,22 @@ from pathlib import Path
 
 DATA = Path(__file__).parent
 
-# --- Road model v1 (fitted by data/src/check_county_roads.py --fit; data/README.md 8.2) ---
+# --- Road model v1 (fitted by data/src/check_county_roads.py --fit on the units' seats, December
+# 2026; T, v_expressway and long_km at the edge of its grid; data/README.md 8.2) ---
 # minutes = TERMINAL_MIN + road_km * (share of the road in each end unit / that unit's speed),
 # road_km = CIRCUITY * great-circle km. Each end unit takes half of the link; the speed of an
 # end is set by its class (density of its resident population), and on long hops the
 # non-urban ends run at expressway speed.
 PARAMS = {
     "circuity": 1.0,  # road km per great-circle km
-    "terminal_min": 4.0,  # fixed minutes per link: leaving and joining roads, junctions
+    "terminal_min": 8.0,  # fixed minutes per link: leaving and joining roads, junctions
     "dense_per_km2": 3000.0,  # an end unit at or above this density is "urban"
     "mid_per_km2": 500.0,  # at or above this (and below dense) it is "suburban"
-    "v_urban": 40.0,  # km/h in urban units
-    "v_suburban": 50.0,  # km/h in suburban units
-    "v_rural": 70.0,  # km/h in rural units on short hops
-    "v_expressway": 95.0,  # km/h for non-urban ends on hops of at least long_km
-    "long_km": 30.0,  # great-circle km from which a hop counts as long
+    "v_urban": 55.0,  # km/h in urban units
+    "v_suburban": 60.0,  # km/h in suburban units
+    "v_rural": 60.0,  # km/h in rural units on short hops
+    "v_expressway": 110.0,  # km/h for non-urban ends on hops of at least long_km
+    "long_km": 50.0,  # great-circle km from which a hop counts as long
     "plateau": 1.4,  # time factor when an end lies in Tibet or Qinghai (as in build_dataset.py)
 }
 PLATEAU_PROVINCES = {"Tibet", "Qinghai"}
@@ -249,14 +251,18 @@ def road_rows(nodes, pairs, p=PARAMS):
                    f"{FERRY['speed_kmh']:.0f} km/h; an island unit with no fixed link, not calibrated; data/README.md 8)")
         else:
             km, minutes = road_minutes(gc, nodes.end(a, p), nodes.end(b, p), p)
-            speed = km / minutes * 60.0
-            mode = "expressway" if km >= EXPRESSWAY_MIN_KM and speed >= EXPRESSWAY_MIN_KMH else "road"
+            mode = None  # set below, from the figures as written
             src = tag + ("; neighbouring units (county_neighbours.csv)" if kind == "neighbour"
                          else "; unit to its prefecture centre")
         # At least one minute and 0.1 km, so that a unit whose point is at the centre
         # still has a positive link.
         minutes = max(1.0, minutes)
         km = max(0.1, km)
+        if mode is None:
+            # Classified on the rounded figures of the file, so that a reader computing
+            # km / minutes finds every expressway at EXPRESSWAY_MIN_KMH or more.
+            kw, mw = float(fmt_num(km)), float(fmt_num(minutes))
+            mode = "expressway" if kw >= EXPRESSWAY_MIN_KM and kw / mw * 60.0 >= EXPRESSWAY_MIN_KMH else "road"
         rows.append({"from": a, "to": b, "mode": mode, "minutes": fmt_num(minutes), "km": fmt_num(km),
                      "services_per_day": "", "line": "", "opened": "", "oneway": "", "source": src})
     return rows
@@ -378,23 +384,26 @@ def links_text(rows):
 
 
 def counties_text(access):
-    """counties.csv with its access columns replaced (or appended)."""
+    """counties.csv with its access columns replaced (or inserted before a last `point` column)."""
     with open(DATA / "counties.csv", encoding="utf-8", newline="") as f:
         r = csv.reader(f)
         header = next(r)
         body = list(r)
     extra = ["access_hsr_min", "access_rail_min"]
-    keep = [i for i, h in enumerate(header) if h not in extra]
+    # `point` (seat or pole, written by build_counties.py) stays the last column.
+    tail = [h for h in ("point",) if h in header]
+    keep = [i for i, h in enumerate(header) if h not in extra and h not in tail]
+    keep_tail = [header.index(h) for h in tail]
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow([header[i] for i in keep] + extra)
+    w.writerow([header[i] for i in keep] + extra + tail)
     for row in body:
         uid = row[0]
         vals = []
         for mode in ("hsr", "rail"):
             a = access.get((uid, mode))
             vals.append(fmt_num(max(1.0, a[1])) if a else "")
-        w.writerow([row[i] for i in keep] + vals)
+        w.writerow([row[i] for i in keep] + vals + [row[i] for i in keep_tail])
     return out.getvalue()
 
 

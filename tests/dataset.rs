@@ -538,6 +538,104 @@ fn county_polygons_are_closed_rfc7946_rings_that_hold_their_representative_point
     );
 }
 
+/// A unit's point is its government seat (`data/src/county_seats.csv`) exactly when
+/// that seat lies inside the unit, otherwise its pole of inaccessibility
+/// (data/README.md section 7).
+#[test]
+fn county_points_are_seats_inside_their_units_or_else_poles() {
+    use geo::Contains;
+    let units = csv_rows("counties.csv");
+    let polys = county_polygons();
+    let seats: BTreeMap<String, BTreeMap<String, String>> = csv_rows("src/county_seats.csv")
+        .into_iter()
+        .map(|s| (s["adcode"].clone(), s))
+        .collect();
+    let mut bad = Vec::new();
+    let mut n_seat = 0;
+    for u in &units {
+        let id = &u["id"];
+        let seat = seats.get(id);
+        if let Some(s) = seat {
+            assert_eq!(s["name"], u["name_zh"], "county_seats.csv {id}");
+        }
+        let inside = seat
+            .is_some_and(|s| polys[id].contains(&geo::Point::new(num(s, "lon"), num(s, "lat"))));
+        match u["point"].as_str() {
+            "seat" => {
+                n_seat += 1;
+                let s = seat.expect("checked by `inside`");
+                if !inside || u["lon"] != s["lon"] || u["lat"] != s["lat"] {
+                    bad.push(format!(
+                        "{id}: point = seat, but not the seat inside the unit"
+                    ));
+                }
+            }
+            "pole" if inside => bad.push(format!("{id}: its seat lies inside, yet point = pole")),
+            "pole" => {}
+            other => bad.push(format!("{id}: point = {other:?}, not seat or pole")),
+        }
+        if u["kind"] == "functional" && u["point"] != "pole" {
+            bad.push(format!("{id}: a functional area has no seat"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(n_seat >= 2800, "only {n_seat} seats");
+}
+
+/// Seats where published coordinates place them. Each reference marks the unit's
+/// seat (or, for Zhangbei, "the seat" at whole arc-minutes, so the distance is
+/// taken to the nearest point of that 1′ × 1′ cell); the unit's pole of
+/// inaccessibility lies 5 to 12 km away from each.
+#[test]
+fn known_county_seats_are_within_3_km_of_published_coordinates() {
+    let units: BTreeMap<String, BTreeMap<String, String>> = csv_rows("counties.csv")
+        .into_iter()
+        .map(|u| (u["id"].clone(), u))
+        .collect();
+    // (adcode, lon, lat, half-width of the reference's rounding in degrees, source)
+    let refs = [
+        // English Wikipedia, "Fengtai District": "Coordinates (Fengtai government):
+        // 39°51′31″N 116°17′12″E" (in copies of the page from 2019 on).
+        (
+            "110106",
+            116.2867,
+            39.8587,
+            0.0,
+            "en.wikipedia Fengtai District",
+        ),
+        // English Wikipedia, "Kunshan", infobox latd 31 23 04, longd 120 57 05, as
+        // mirrored by en-academic.com/dic.nsf/enwiki/888227. (Later revisions give
+        // 31°19′19″N 120°59′06″E, the middle of the unit, 7 km south of the town.)
+        (
+            "320583",
+            120.9514,
+            31.3844,
+            0.0,
+            "en.wikipedia Kunshan (old infobox)",
+        ),
+        // English Wikipedia, "Zhangbei County": "Location of the seat in Hebei",
+        // 41°10′N 114°45′E; county seat Zhangbei Town.
+        (
+            "130722",
+            114.75,
+            41.1667,
+            1.0 / 120.0,
+            "en.wikipedia Zhangbei County",
+        ),
+    ];
+    for (id, lon, lat, half, src) in refs {
+        let u = &units[id];
+        assert_eq!(u["point"], "seat", "{id}");
+        let (x, y) = (num(u, "lon"), num(u, "lat"));
+        let (cx, cy) = (
+            x.clamp(lon - half, lon + half),
+            y.clamp(lat - half, lat + half),
+        );
+        let d = haversine_km(x, y, cx, cy);
+        assert!(d <= 3.0, "{id} {}: {d:.2} km from {src}", u["name_zh"]);
+    }
+}
+
 #[test]
 fn county_polygon_areas_agree_with_the_source() {
     use geo::GeodesicArea;
