@@ -223,16 +223,47 @@ class Nodes:
         return (speed_class(u, p), u["province"] in PLATEAU_PROVINCES)
 
 
+def ring_contains(ring, x, y):
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def home_units(units, cities):
+    """city id -> the unit of that prefecture whose polygon holds the city's centre point
+    (data/counties.geojson); a centre in no unit's polygon has none."""
+    with open(DATA / "counties.geojson", encoding="utf-8") as fh:
+        shapes = json.load(fh)["features"]
+    by_pref = {}
+    for f in shapes:
+        uid = str(f["properties"].get("id") or f["properties"].get("adcode"))
+        if uid in units:
+            by_pref.setdefault(units[uid]["prefecture"], []).append((uid, f["geometry"]))
+    home = {}
+    for cid, c in sorted(cities.items()):
+        x, y = float(c["lon"]), float(c["lat"])
+        for uid, g in sorted(by_pref.get(cid, [])):
+            polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+            if any(ring_contains(p[0], x, y) and not any(ring_contains(h, x, y) for h in p[1:]) for p in polys):
+                home[cid] = uid
+                break
+    return home
+
+
 def road_pairs(units, cities, neighbours):
-    """(a, b, kind) for every modelled link: neighbour pairs, then unit -> prefecture centre."""
+    """(a, b, kind) for every modelled link: neighbour pairs, then unit -> prefecture centre
+    (kind `home` for the unit that holds the centre)."""
     pairs = []
     for r in neighbours:
         pairs.append((r["a"], r["b"], "neighbour"))
+    home = home_units(units, cities)
     for uid in sorted(units):
         pref = units[uid]["prefecture"]
         if pref not in cities:
             fail(f"counties.csv: unit {uid} names prefecture {pref!r}, which is not in cities.csv")
-        pairs.append((uid, pref, "centre"))
+        pairs.append((uid, pref, "home" if home.get(pref) == uid else "centre"))
     return pairs
 
 
@@ -243,7 +274,7 @@ def road_rows(nodes, pairs, p=PARAMS):
     for a, b, kind in pairs:
         (x1, y1), (x2, y2) = nodes.point(a), nodes.point(b)
         gc = haversine_km(x1, y1, x2, y2)
-        if kind == "centre" and a in FERRY_UNITS:
+        if kind in ("centre", "home") and a in FERRY_UNITS:
             km = FERRY["circuity"] * gc
             minutes = FERRY["terminal_min"] + 60.0 * km / FERRY["speed_kmh"]
             mode = "ferry"
@@ -252,8 +283,13 @@ def road_rows(nodes, pairs, p=PARAMS):
         else:
             km, minutes = road_minutes(gc, nodes.end(a, p), nodes.end(b, p), p)
             mode = None  # set below, from the figures as written
-            src = tag + ("; neighbouring units (county_neighbours.csv)" if kind == "neighbour"
-                         else "; unit to its prefecture centre")
+            src = tag + {"neighbour": "; neighbouring units (county_neighbours.csv)",
+                         "centre": "; unit to its prefecture centre",
+                         "home": "; unit to the centre inside it (driving only, no terminal minutes)"}[kind]
+            if kind == "home":
+                # The centre lies in this unit: the link crosses town, it does not leave
+                # one unit for another, so it pays no terminal minutes.
+                minutes -= p["terminal_min"]
         # At least one minute and 0.1 km, so that a unit whose point is at the centre
         # still has a positive link.
         minutes = max(1.0, minutes)
