@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use agglo::algorithms::{
-    CircleOptions, CircleOrigin, Direction, Engine, TimeModel, Workspace, commuting_circles,
+    CircleOptions, CircleOrigin, CommutingCircle, Direction, Engine, TimeModel, Workspace,
+    commuting_circles,
 };
 use agglo::io::{circle_units_layer, circles_layer, layer_to_geojson};
 use agglo::scenario::Scenario;
@@ -198,6 +199,10 @@ pub struct CirclesArgs {
     /// own node either way).
     #[arg(long, value_enum, default_value_t = OriginArg::Districts)]
     pub origin: OriginArg,
+    /// One row per core with units, population (millions) and area (km²) at
+    /// each budget, instead of one row per core and budget.
+    #[arg(long)]
+    pub summary: bool,
     /// Write the circles as GeoJSON polygons.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -533,6 +538,35 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
             (serde_json::to_string(&layer_to_geojson(&layer)?)? + "\n").as_bytes(),
         )?;
     }
-    emit(&t, a.format, None)?;
+    if a.summary {
+        emit(&circle_summary(&net, &circles, &b), a.format, None)?;
+    } else {
+        emit(&t, a.format, None)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One row per core (or core set) and agglomeration: units, population in
+/// millions and area for each budget, in budget order.
+fn circle_summary(net: &Network, circles: &[CommutingCircle], budgets: &[f64]) -> Table {
+    let mut cols = vec!["agglomeration".to_owned(), "core".to_owned()];
+    for b in budgets {
+        cols.extend([format!("n_{b}"), format!("pop_{b}"), format!("km2_{b}")]);
+    }
+    let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let mut t = Table::new(&cols);
+    let mut k = 0;
+    while k < circles.len() {
+        let first = &circles[k];
+        let core: Vec<String> = first.cores.iter().map(|&o| name(net, o)).collect();
+        let mut row = vec![first.agglomeration.as_str().into(), core.join("+").into()];
+        for c in circles[k..].iter().take(budgets.len()) {
+            row.push(c.cities.len().into());
+            row.push(Cell::Float(c.population as f64 / 1e6, 2));
+            row.push(Cell::Float(c.area_km2, 0));
+        }
+        t.push(row);
+        k += budgets.len();
+    }
+    t
 }
