@@ -24,6 +24,7 @@ use geojson::{Feature, FeatureCollection, Geometry};
 use super::basic::ExportFormat;
 use super::qgis::Lang;
 use super::shard::{ShardArgs, num};
+use super::travel::OriginArg;
 use super::{InputArgs, OutFormat, emit};
 
 /// `agglo scenario`.
@@ -38,6 +39,10 @@ pub struct ScenarioArgs {
     /// losses), gains, losses, delineation.
     #[arg(long)]
     pub section: Option<String>,
+    /// Where each core's circle starts: its centre node, or all of its
+    /// urban districts (城区) at once (county level; as `circles --origin`).
+    #[arg(long, value_enum, default_value_t = OriginArg::Centre)]
+    pub origin: OriginArg,
     /// Cities listed among the largest gains and among the largest losses.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
@@ -72,6 +77,10 @@ pub struct ScenariosArgs {
     /// Commuting budget, minutes. Range (0, 10080].
     #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
+    /// Where each core's circle starts: its centre node, or all of its
+    /// urban districts (城区) at once (county level; as `circles --origin`).
+    #[arg(long, value_enum, default_value_t = OriginArg::Centre)]
+    pub origin: OriginArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
     pub format: OutFormat,
@@ -125,9 +134,10 @@ fn budget(m: f64) -> anyhow::Result<f64> {
     Ok(m)
 }
 
-fn opts(minutes: f64) -> EvalOptions {
+fn opts(minutes: f64, origin: OriginArg) -> EvalOptions {
     EvalOptions {
         minutes,
+        origin: origin.into(),
         ..EvalOptions::default()
     }
 }
@@ -137,11 +147,11 @@ fn run_one(
     base: &Network,
     base_eval: &Evaluation,
     file: &Path,
-    minutes: f64,
+    opt: &EvalOptions,
 ) -> anyhow::Result<(Scenario, Network, Comparison)> {
     let s = Scenario::load(file)?;
     let after = s.apply(base)?;
-    let e = evaluate(&after, &opts(minutes));
+    let e = evaluate(&after, opt);
     let cmp = compare(base_eval, &e);
     Ok((s, after, cmp))
 }
@@ -342,8 +352,9 @@ pub fn scenario(input: &InputArgs, a: &ScenarioArgs) -> anyhow::Result<ExitCode>
     let minutes = budget(a.minutes)?;
     let net = input.load()?;
     let t0 = Instant::now();
-    let base_eval = evaluate(&net, &opts(minutes));
-    let (s, after, cmp) = run_one(&net, &base_eval, &a.file, minutes)?;
+    let opt = opts(minutes, a.origin);
+    let base_eval = evaluate(&net, &opt);
+    let (s, after, cmp) = run_one(&net, &base_eval, &a.file, &opt)?;
     let ms = t0.elapsed().as_secs_f64() * 1e3;
     let secs = sections(&net, &after, &cmp, a.top, a.all);
     let chosen: Vec<&Section> = match a.section.as_deref() {
@@ -420,7 +431,7 @@ fn collection(features: Vec<Feature>) -> anyhow::Result<Vec<u8>> {
 
 /// Commuting circles of every agglomeration's cores within `minutes`, with
 /// the default time model.
-fn circles(net: &Network, minutes: f64) -> Vec<CommutingCircle> {
+fn circles(net: &Network, minutes: f64, origin: OriginArg) -> Vec<CommutingCircle> {
     let engine = Engine::new(net, TimeModel::default(), None);
     let aggs: Vec<&agglo::Agglomeration> = net.agglomerations().iter().collect();
     commuting_circles(
@@ -430,7 +441,10 @@ fn circles(net: &Network, minutes: f64) -> Vec<CommutingCircle> {
         &aggs,
         &[minutes],
         false,
-        CircleOptions::default(),
+        CircleOptions {
+            origin: origin.into(),
+            ..CircleOptions::default()
+        },
     )
 }
 
@@ -460,12 +474,12 @@ fn layers(
         cities_layer(after, label),
         links_layer(after),
         renamed(
-            circles_layer(base, &circles(base, minutes)),
+            circles_layer(base, &circles(base, minutes, a.origin)),
             "circles_before",
             "Commuting circles of the base network",
         ),
         renamed(
-            circles_layer(after, &circles(after, minutes)),
+            circles_layer(after, &circles(after, minutes, a.origin)),
             "circles_after",
             "Commuting circles with the scenario",
         ),
@@ -481,7 +495,8 @@ pub fn scenarios(input: &InputArgs, a: &ScenariosArgs) -> anyhow::Result<ExitCod
     let minutes = budget(a.minutes)?;
     let net = input.load()?;
     let t0 = Instant::now();
-    let base_eval = evaluate(&net, &opts(minutes));
+    let opt = opts(minutes, a.origin);
+    let base_eval = evaluate(&net, &opt);
     let base_ms = t0.elapsed().as_secs_f64() * 1e3;
     let mut t = Table::new(&[
         "scenario",
@@ -499,7 +514,7 @@ pub fn scenarios(input: &InputArgs, a: &ScenariosArgs) -> anyhow::Result<ExitCod
     ]);
     for f in &a.files {
         let t1 = Instant::now();
-        let (s, after, cmp) = run_one(&net, &base_eval, f, minutes)?;
+        let (s, after, cmp) = run_one(&net, &base_eval, f, &opt)?;
         let ms = t1.elapsed().as_secs_f64() * 1e3;
         let k = cmp.agglomerations.len().max(1) as f64;
         t.push(vec![

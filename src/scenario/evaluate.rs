@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::algorithms::Workspace;
 use crate::algorithms::centrality::{CentralityOptions, Decay, agglomeration_centrality};
-use crate::algorithms::{DelineateOptions, delineate, gini};
+use crate::algorithms::{CircleOrigin, DelineateOptions, delineate, gini, origins_of};
 use crate::model::CityIdx;
 use crate::network::Network;
 use crate::{Direction, Engine, TimeModel};
@@ -38,6 +38,9 @@ pub struct EvalOptions {
     pub model: TimeModel,
     /// Also delineate metropolitan areas (about 15 ms on the national network).
     pub delineate: bool,
+    /// Where each core's circle starts: its centre node, or (county level)
+    /// all of its urban districts at once.
+    pub origin: CircleOrigin,
 }
 
 impl Default for EvalOptions {
@@ -46,6 +49,7 @@ impl Default for EvalOptions {
             minutes: 60.0,
             model: TimeModel::default(),
             delineate: true,
+            origin: CircleOrigin::Centre,
         }
     }
 }
@@ -177,7 +181,8 @@ fn measure(net: &Network, opt: &EvalOptions) -> Evaluation {
     let cores: Vec<(CityIdx, Vec<(CityIdx, f64)>)> = core_cities(net)
         .into_iter()
         .map(|c| {
-            engine.search(&mut ws, &[c], Direction::Out, opt.minutes);
+            let from = origins_of(net, &[c], opt.origin);
+            engine.search(&mut ws, &from, Direction::Out, opt.minutes);
             (c, engine.reach(&ws).times)
         })
         .collect();
