@@ -39,9 +39,9 @@ pub struct ScenarioArgs {
     /// losses), gains, losses, delineation.
     #[arg(long)]
     pub section: Option<String>,
-    /// Where each core's circle starts: its centre node, or all of its
-    /// urban districts (城区) at once (county level; as `circles --origin`).
-    #[arg(long, value_enum, default_value_t = OriginArg::Centre)]
+    /// Where each core's circle starts: all of its urban districts at once, or
+    /// its centre node (county level; as `circles --origin`).
+    #[arg(long, value_enum, default_value_t = OriginArg::Districts)]
     pub origin: OriginArg,
     /// Cities listed among the largest gains and among the largest losses.
     #[arg(long, default_value_t = 10)]
@@ -77,9 +77,9 @@ pub struct ScenariosArgs {
     /// Commuting budget, minutes. Range (0, 10080].
     #[arg(long, default_value_t = 60.0, value_parser = super::bounds::budget)]
     pub minutes: f64,
-    /// Where each core's circle starts: its centre node, or all of its
-    /// urban districts (城区) at once (county level; as `circles --origin`).
-    #[arg(long, value_enum, default_value_t = OriginArg::Centre)]
+    /// Where each core's circle starts: all of its urban districts at once, or
+    /// its centre node (county level; as `circles --origin`).
+    #[arg(long, value_enum, default_value_t = OriginArg::Districts)]
     pub origin: OriginArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]

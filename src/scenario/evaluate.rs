@@ -49,7 +49,7 @@ impl Default for EvalOptions {
             minutes: 60.0,
             model: TimeModel::default(),
             delineate: true,
-            origin: CircleOrigin::Centre,
+            origin: CircleOrigin::Districts,
         }
     }
 }
@@ -183,7 +183,10 @@ fn measure(net: &Network, opt: &EvalOptions) -> Evaluation {
         .map(|c| {
             let from = origins_of(net, &[c], opt.origin);
             engine.search(&mut ws, &from, Direction::Out, opt.minutes);
-            (c, engine.reach(&ws).times)
+            // Units only: a prefecture centre is a place trips pass through.
+            let mut times = engine.reach(&ws).times;
+            times.retain(|&(x, _)| net.is_unit(x));
+            (c, times)
         })
         .collect();
     let core_evals = cores
