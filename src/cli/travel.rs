@@ -185,9 +185,9 @@ pub struct CirclesArgs {
     /// Budget(s) in minutes: nested circles from one search per core. Range (0, 10080].
     #[arg(long, value_delimiter = ',', default_value = "60", value_parser = super::bounds::budget)]
     pub minutes: Vec<f64>,
-    /// Only this agglomeration (default: every agglomeration).
-    #[arg(long)]
-    pub agglomeration: Option<String>,
+    /// Only these agglomerations, comma-separated (default: every agglomeration).
+    #[arg(long, value_delimiter = ',')]
+    pub agglomeration: Vec<String>,
     /// One circle per agglomeration: the area within the budget of any core.
     #[arg(long)]
     pub union: bool,
@@ -203,6 +203,10 @@ pub struct CirclesArgs {
     /// each budget, instead of one row per core and budget.
     #[arg(long)]
     pub summary: bool,
+    /// List the units inside each circle at the largest budget (the rows of
+    /// the `--cities-out` layer), instead of one row per circle.
+    #[arg(long, conflicts_with = "summary")]
+    pub units: bool,
     /// Write the circles as GeoJSON polygons.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -482,9 +486,13 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
     if !a.local_speed.is_finite() || a.local_speed < 0.0 {
         bail!("--local-speed must be a non-negative number of km/h");
     }
-    let aggs: Vec<&agglo::Agglomeration> = match &a.agglomeration {
-        Some(q) => vec![net.find_agglomeration(q)?],
-        None => net.agglomerations().iter().collect(),
+    let aggs: Vec<&agglo::Agglomeration> = if a.agglomeration.is_empty() {
+        net.agglomerations().iter().collect()
+    } else {
+        a.agglomeration
+            .iter()
+            .map(|q| net.find_agglomeration(q))
+            .collect::<Result<_, _>>()?
     };
     let engine = Engine::new(&net, a.model.model()?, a.model.max_transfers);
     let opt = CircleOptions {
@@ -540,6 +548,14 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
     }
     if a.summary {
         emit(&circle_summary(&net, &circles, &b), a.format, None)?;
+    } else if a.units {
+        emit(
+            &circle_units_layer(&net, &circles, max)
+                .layer
+                .to_table(false),
+            a.format,
+            None,
+        )?;
     } else {
         emit(&t, a.format, None)?;
     }

@@ -305,6 +305,33 @@ impl Layer {
         Ok(())
     }
 
+    /// The layer's attributes as a result table: one row per feature, the
+    /// feature id (with `with_id`) then the fields in order (the geometry left
+    /// out), so that a result built as a layer prints as a table, CSV or JSON
+    /// too.
+    pub fn to_table(&self, with_id: bool) -> crate::table::Table {
+        use crate::table::Cell;
+        let mut cols: Vec<&str> = if with_id { vec!["id"] } else { vec![] };
+        cols.extend(self.fields.iter().map(|(n, _)| n.as_str()));
+        let mut t = crate::table::Table::new(&cols);
+        for f in &self.features {
+            let mut row: Vec<Cell> = if with_id {
+                vec![Cell::Str(f.id.clone())]
+            } else {
+                vec![]
+            };
+            row.extend(f.values.iter().map(|v| match v {
+                Value::Null => Cell::Empty,
+                Value::Int(i) => Cell::Int(*i),
+                Value::Real(x) => Cell::Float(*x, 1),
+                Value::Text(s) => Cell::Str(s.clone()),
+                Value::Bool(b) => Cell::Str(b.to_string()),
+            }));
+            t.push(row);
+        }
+        t
+    }
+
     /// Bounding box `(min_x, min_y, max_x, max_y)` of all features, if any.
     pub fn extent(&self) -> Option<[f64; 4]> {
         use geo::BoundingRect;
