@@ -47,7 +47,7 @@ fn bench(c: &mut Criterion) {
         sichuan.len(),
         b.dissolve_indices(&sichuan).method
     );
-    c.bench_function("dissolve/Sichuan (183 units)", |bn| {
+    c.bench_function("dissolve/Sichuan (186 units)", |bn| {
         bn.iter(|| b.dissolve_indices(&sichuan))
     });
 }

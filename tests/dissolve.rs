@@ -79,6 +79,7 @@ fn beijing_dissolves_to_one_polygon_of_its_area() {
         .unwrap()
         .1;
     let (got, want) = (km2(&d.shape), km2(outline));
+    eprintln!("Beijing: {got:.0} km², outline {want:.0} km²");
     assert!((got / want - 1.0).abs() < 0.005, "{got} vs {want} km²");
     // Beijing is about 16,410 km².
     assert!((got - 16_410.0).abs() < 300.0, "{got}");
