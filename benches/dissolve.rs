@@ -50,6 +50,19 @@ fn bench(c: &mut Criterion) {
     c.bench_function("dissolve/Sichuan (186 units)", |bn| {
         bn.iter(|| b.dissolve_indices(&sichuan))
     });
+    // Jiangsu's units touch a place where two simplified borders cross, so
+    // the dissolve falls back to geo's boolean union.
+    let jiangsu: Vec<usize> = (0..b.len())
+        .filter(|&i| b.id(i).starts_with("32"))
+        .collect();
+    eprintln!(
+        "Jiangsu: {} units, {:?}",
+        jiangsu.len(),
+        b.dissolve_indices(&jiangsu).method
+    );
+    c.bench_function("dissolve/Jiangsu (boolean-union fallback)", |bn| {
+        bn.iter(|| b.dissolve_indices(&jiangsu))
+    });
 }
 
 criterion_group!(benches, bench);

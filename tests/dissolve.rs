@@ -208,7 +208,15 @@ fn random_subsets_keep_area_and_hold_their_representative_points() {
         // Exact by edge cancellation; where two simplified borders of the
         // source cross (a sliver of overlap), geo's union is used instead.
         let tol = match d.method {
-            DissolveMethod::EdgeCancellation => 1e-6,
+            DissolveMethod::EdgeCancellation => {
+                use geo::Validation;
+                assert!(
+                    d.shape.is_valid(),
+                    "round {round}: {:?}",
+                    d.shape.validation_errors()
+                );
+                1e-6
+            }
             DissolveMethod::BooleanUnion(why) => {
                 assert_eq!(why, Fallback::Crossing, "round {round}");
                 fallbacks += 1;

@@ -344,12 +344,36 @@ fn stitch(edges: &[(u64, u64)]) -> Option<Vec<Vec<u64>>> {
                 .filter(|&e| !used[e])
                 .max_by(|&a, &b| turn(a).total_cmp(&turn(b)).then(b.cmp(&a)))?;
         }
-        if ring.len() < 3 {
-            return None;
+        for r in split_at_repeats(ring) {
+            if r.len() < 3 {
+                return None;
+            }
+            rings.push(r);
         }
-        rings.push(ring);
     }
     Some(rings)
+}
+
+/// Splits a ring that passes a vertex more than once (a hole touching its
+/// shell at a point comes out of [`stitch`] pinched into the shell's ring)
+/// into simple rings: each loop between two visits is cut out on its own.
+fn split_at_repeats(ring: Vec<u64>) -> Vec<Vec<u64>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<u64> = Vec::with_capacity(ring.len());
+    let mut at: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for v in ring {
+        if let Some(&i) = at.get(&v) {
+            let part: Vec<u64> = stack.drain(i..).collect();
+            for p in &part[1..] {
+                at.remove(p);
+            }
+            out.push(part);
+        }
+        at.insert(v, stack.len());
+        stack.push(v);
+    }
+    out.push(stack);
+    out
 }
 
 fn sort_largest_first(mp: &mut MultiPolygon<f64>) {
@@ -397,6 +421,29 @@ mod tests {
         let d = b.dissolve(["0", "4"]).unwrap();
         assert_eq!(d.0.len(), 2);
         assert!(b.dissolve(Vec::<String>::new()).unwrap().0.is_empty());
+    }
+
+    #[test]
+    fn a_hole_touching_the_shell_at_a_vertex_is_a_ring_of_its_own() {
+        use geo::Validation;
+        // A 3×2 block of unit cells, less a triangle cut from the middle of
+        // its lower row that touches the bottom edge at (1.5, 0).
+        let text = r#"{"features":[
+          {"properties":{"id":"a"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1.5,0],[1,1],[0,1],[0,0]]]}},
+          {"properties":{"id":"b"},"geometry":{"type":"Polygon","coordinates":[[[1.5,0],[3,0],[3,1],[2,1],[1.5,0]]]}},
+          {"properties":{"id":"t"},"geometry":{"type":"Polygon","coordinates":[[[1.5,0],[2,1],[1,1],[1.5,0]]]}},
+          {"properties":{"id":"top"},"geometry":{"type":"Polygon","coordinates":[[[0,1],[1,1],[2,1],[3,1],[3,2],[0,2],[0,1]]]}}]}"#;
+        let b = Boundaries::from_geojson("n", text, "id").unwrap();
+        let d = b.dissolve_indices(&b.indices(["a", "b", "top"]).unwrap());
+        assert_eq!(d.method, DissolveMethod::EdgeCancellation);
+        assert_eq!(d.shape.0.len(), 1);
+        assert_eq!(d.shape.0[0].interiors().len(), 1);
+        assert!((d.shape.unsigned_area() - 5.5).abs() < 1e-9);
+        assert!(d.shape.is_valid(), "{:?}", d.shape.validation_errors());
+        assert_eq!(
+            split_at_repeats(vec![1, 2, 3, 2, 4, 5]),
+            vec![vec![2, 3], vec![1, 2, 4, 5]]
+        );
     }
 
     #[test]
