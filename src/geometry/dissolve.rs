@@ -21,7 +21,7 @@
 //! Edge cancellation is O(s log s) for s segments of the selected units (a
 //! sort), plus O(h · S) point-in-ring tests for h holes against shells of
 //! S vertices in all, and an R-tree check that no two remaining segments
-//! cross. About 1.4 ms for 150 counties (`cargo bench --bench dissolve`).
+//! cross. About 1.2–1.4 ms for 150 counties (`cargo bench --bench dissolve`).
 
 use geo::{Contains, Coord, CoordinatePosition, LineString, MultiPolygon, Polygon};
 
