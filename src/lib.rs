@@ -15,6 +15,8 @@
 //! - [`error`]: every problem in the input is an [`Issue`] naming the file,
 //!   line or feature and field; loading fails with all of them at once.
 //! - [`Table`]: results printed as a text table, CSV or JSON.
+//! - [`geometry`]: county-level unit boundaries ([`geometry::Boundaries`]),
+//!   their dissolved unions and the map's basemap ([`geometry::Basemap`]).
 //! - [`render`]: static maps (SVG, PNG) of circles, links and cities, and of
 //!   a scenario over its base network.
 //! - [`scenario`]: edits to the network as data (TOML files), their
@@ -58,6 +60,7 @@ pub mod algorithms;
 pub mod error;
 pub mod fuzz;
 pub mod generate;
+pub mod geometry;
 pub mod io;
 pub mod model;
 mod network;

@@ -569,3 +569,41 @@ fn bad_scenario_fails_with_its_message_and_writes_nothing() {
     // No stray temporary file either.
     assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn basemap_draws_land_coast_province_and_county_borders_under_the_data() {
+    let text = svg(&["--agglomeration", "chengdu-chongqing"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let ids: Vec<&str> = doc
+        .root_element()
+        .children()
+        .filter_map(|n| n.attribute("id"))
+        .collect();
+    let pos = |id: &str| ids.iter().position(|x| *x == id).unwrap();
+    assert!(pos("basemap") < pos("circles") && pos("circles") < pos("cities"));
+    let rings = |id: &str| {
+        doc.descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .and_then(|n| n.attribute("d"))
+            .unwrap()
+            .matches('M')
+            .count()
+    };
+    // The view holds eastern Sichuan and Chongqing: 170 units and rings.
+    assert!(rings("county-borders") > 120, "{}", rings("county-borders"));
+    let provinces = rings("province-borders");
+    assert!((2..31).contains(&provinces), "{provinces}");
+    assert!(rings("land") >= 1 && rings("coastline") == rings("land"));
+    let bare = svg(&["--agglomeration", "chengdu-chongqing", "--no-basemap"]);
+    assert!(!bare.contains("id=\"basemap\""));
+    // The national map keeps every province; thinning keeps the file small.
+    let national = svg(&["--minutes", "0"]);
+    let doc = roxmltree::Document::parse(&national).unwrap();
+    let d = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("province-borders"))
+        .and_then(|n| n.attribute("d"))
+        .unwrap();
+    assert!(d.matches('M').count() >= 31);
+    assert!(national.len() < 4_000_000, "{} bytes", national.len());
+}

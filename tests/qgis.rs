@@ -171,6 +171,27 @@ fn expected() -> BTreeMap<&'static str, Schema> {
                 ],
             ),
         ),
+        (
+            "counties",
+            (
+                "Multi Polygon",
+                vec![
+                    ("id", s),
+                    ("name", s),
+                    ("name_zh", s),
+                    ("kind", s),
+                    ("prefecture", s),
+                    ("province", s),
+                    ("adcode", i),
+                    ("pop_2020", i),
+                    ("pop_2010", i),
+                    ("growth_pct", r),
+                    ("urban_share", r),
+                    ("area_km2", r),
+                    ("density", r),
+                ],
+            ),
+        ),
     ])
 }
 
@@ -198,6 +219,8 @@ fn counts() -> BTreeMap<&'static str, usize> {
         ("cities", info["cities"].as_u64().unwrap() as usize),
         ("links", info["links"].as_u64().unwrap() as usize),
         ("circles", circles),
+        // Rows of data/counties.csv.
+        ("counties", 2989),
     ])
 }
 
@@ -234,7 +257,7 @@ fn qgis_folder_holds_every_layer_style_and_readme() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().join("qgis");
     ok(&["export", "--qgis", dir.to_str().unwrap()]);
-    for name in ["cities", "links", "circles", "centrality"] {
+    for name in ["cities", "links", "circles", "centrality", "counties"] {
         assert!(dir.join(format!("{name}.geojson")).exists());
         let qml = std::fs::read_to_string(dir.join(format!("{name}.qml"))).unwrap();
         assert!(qml.starts_with("<!DOCTYPE qgis"), "{name}.qml");
@@ -250,7 +273,7 @@ fn gdal_opens_every_geojson_layer_of_the_qgis_folder() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().join("qgis");
     ok(&["export", "--qgis", dir.to_str().unwrap()]);
-    for name in ["cities", "links", "circles", "centrality"] {
+    for name in ["cities", "links", "circles", "centrality", "counties"] {
         let found = ogrinfo(&dir.join(format!("{name}.geojson")));
         assert_eq!(found.len(), 1);
         check_layers(&found, &[name]);
@@ -294,9 +317,12 @@ fn gdal_opens_every_layer_and_style_of_the_geopackages() {
     ]);
     for p in [one, dir.join("agglo.gpkg")] {
         let found = ogrinfo(&p);
-        check_layers(&found, &["cities", "links", "circles", "centrality"]);
+        check_layers(
+            &found,
+            &["cities", "links", "circles", "centrality", "counties"],
+        );
         assert!(found.contains_key("layer_styles"), "{found:?}");
-        assert_eq!(found.len(), 5);
+        assert_eq!(found.len(), 6);
     }
 }
 
@@ -473,7 +499,10 @@ fn geopackage_has_a_spatial_index_matching_every_geometry() {
     ok(&["export", "--format", "gpkg", "--out", p.to_str().unwrap()]);
     let idx = spatial_index_rows(&p);
     let names: Vec<&str> = idx.iter().map(|r| r.0.as_str()).collect();
-    assert_eq!(names, ["centrality", "circles", "cities", "links"]);
+    assert_eq!(
+        names,
+        ["centrality", "circles", "cities", "counties", "links"]
+    );
     for (t, n, r, bad) in &idx {
         assert!(*n > 0, "{t}");
         assert_eq!(n, r, "{t}: {n} features, {r} index entries");
@@ -666,9 +695,16 @@ fn qgis_applies_every_style_as_intended() {
         "QGIS style check failed:\n{out}\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(out.matches("; style checks passed").count(), 18, "{out}");
+    assert_eq!(out.matches("; style checks passed").count(), 21, "{out}");
     for dir in ["geojson", "gpkg", "zh"] {
-        for layer in ["cities", "links", "circles", "centrality", "all"] {
+        for layer in [
+            "cities",
+            "links",
+            "circles",
+            "centrality",
+            "counties",
+            "all",
+        ] {
             assert!(
                 png.join(format!("{dir}_{layer}.png")).exists(),
                 "{dir}_{layer}.png"

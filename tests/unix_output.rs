@@ -538,6 +538,8 @@ fn a_killed_qgis_export_leaves_the_old_folder_or_the_new_one() {
         "circles.qml",
         "cities.geojson",
         "cities.qml",
+        "counties.geojson",
+        "counties.qml",
         "links.geojson",
         "links.qml",
     ]
@@ -549,6 +551,7 @@ fn a_killed_qgis_export_leaves_the_old_folder_or_the_new_one() {
         "centrality.qml",
         "circles.qml",
         "cities.qml",
+        "counties.qml",
         "links.qml",
     ]
     .map(String::from)

@@ -228,14 +228,21 @@ pub fn export(input: &InputArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     let net = input.load()?;
     let out = match (&a.qgis, &a.out) {
         (Some(dir), _) => {
-            return super::qgis::export_qgis(&net, dir, a.format, &a.layers, a.force);
+            return super::qgis::export_qgis(
+                &net,
+                dir,
+                a.format,
+                &a.layers,
+                a.force,
+                !input.any_source(),
+            );
         }
         (None, Some(out)) => out,
         (None, None) => anyhow::bail!("give --out FILE or --qgis DIR"),
     };
     let out = out.as_path();
     match a.format {
-        ExportFormat::Gpkg => super::qgis::export_gpkg(&net, out, &a.layers)?,
+        ExportFormat::Gpkg => super::qgis::export_gpkg(&net, out, &a.layers, !input.any_source())?,
         ExportFormat::Geojson => {
             let fc = network_to_geojson(&net);
             let mut text = serde_json::to_string(&fc)?;

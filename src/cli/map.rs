@@ -41,6 +41,9 @@ pub struct MapArgs {
     /// Local speed (km/h) at which minutes left on arrival are spent. Range [1, 200] km/h.
     #[arg(long, default_value_t = 30.0, value_parser = super::bounds::local_speed)]
     pub local_speed: f64,
+    /// Leave out the basemap (land, coast, province and county borders).
+    #[arg(long)]
+    pub no_basemap: bool,
     /// Output file: `.svg` or `.png` (`-`: SVG on stdout).
     #[arg(long)]
     pub out: PathBuf,
@@ -148,7 +151,13 @@ pub fn map(input: &InputArgs, a: &MapArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
+    let basemap = if a.no_basemap {
+        None
+    } else {
+        Some(agglo::geometry::Basemap::embedded()?)
+    };
     let spec = MapSpec {
+        basemap,
         title,
         subtitle,
         lang,

@@ -8,8 +8,8 @@ use agglo::Network;
 use agglo::algorithms::centrality::{CentralityOptions, agglomeration_centrality};
 use agglo::algorithms::{CircleOptions, Engine, commuting_circles};
 use agglo::io::{
-    Layer, QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer, gpkg_bytes,
-    links_layer, write_gpkg,
+    Layer, QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer, counties_layer,
+    embedded_counties, gpkg_bytes, links_layer, write_gpkg,
 };
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -106,9 +106,14 @@ fn centrality(net: &Network, a: &LayerArgs) -> anyhow::Result<Option<StyledLayer
     )))
 }
 
-/// Cities, links, circles of every agglomeration and (when available)
-/// centrality, styled.
-pub fn default_layers(net: &Network, a: &LayerArgs) -> anyhow::Result<Vec<StyledLayer>> {
+/// Cities, links, circles of every agglomeration, (when available)
+/// centrality and, with `counties` (the embedded data), the county-level
+/// units, styled.
+pub fn default_layers(
+    net: &Network,
+    a: &LayerArgs,
+    counties: bool,
+) -> anyhow::Result<Vec<StyledLayer>> {
     let b = budgets(&a.minutes)?;
     if !a.local_speed.is_finite() || a.local_speed < 0.0 {
         bail!("--local-speed must be a non-negative number of km/h");
@@ -133,6 +138,10 @@ pub fn default_layers(net: &Network, a: &LayerArgs) -> anyhow::Result<Vec<Styled
         circles_layer(net, &circles),
     ];
     layers.extend(centrality(net, a)?);
+    if counties {
+        let b = agglo::geometry::Boundaries::embedded_counties()?;
+        layers.push(counties_layer(b, &embedded_counties()?, Vec::new())?);
+    }
     Ok(layers)
 }
 
@@ -154,21 +163,22 @@ pub fn export_qgis(
     format: ExportFormat,
     a: &LayerArgs,
     force: bool,
+    counties: bool,
 ) -> anyhow::Result<ExitCode> {
     let f = match format {
         ExportFormat::Geojson => QgisFormat::GeoJson,
         ExportFormat::Gpkg => QgisFormat::GeoPackage,
         ExportFormat::Csv => bail!("--qgis writes geojson or gpkg layers, not csv"),
     };
-    let layers = default_layers(net, a)?;
+    let layers = default_layers(net, a, counties)?;
     let files = super::write_folder(dir, &layers, f, force)?;
     eprintln!("wrote {} files to {}:", files.len(), dir.display());
     summary(&layers);
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn export_gpkg(net: &Network, out: &Path, a: &LayerArgs) -> anyhow::Result<()> {
-    let layers = default_layers(net, a)?;
+pub fn export_gpkg(net: &Network, out: &Path, a: &LayerArgs, counties: bool) -> anyhow::Result<()> {
+    let layers = default_layers(net, a, counties)?;
     let styles: Vec<String> = layers.iter().map(StyledLayer::qml).collect();
     let pairs: Vec<(&Layer, Option<&str>)> = layers
         .iter()

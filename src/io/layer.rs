@@ -195,6 +195,26 @@ pub enum LayerError {
         /// The repeated id or field name.
         name: String,
     },
+    /// An extra column has not one value per feature.
+    #[error("layer `{layer}`, field `{field}`: {got} values for {expected} features")]
+    ColumnLength {
+        /// The layer.
+        layer: String,
+        /// The column.
+        field: String,
+        /// Number of features.
+        expected: usize,
+        /// Number of values.
+        got: usize,
+    },
+    /// A feature has no geometry (a unit without a boundary).
+    #[error("layer `{layer}`, feature `{feature}`: no geometry")]
+    NoGeometry {
+        /// The layer.
+        layer: String,
+        /// The feature id.
+        feature: String,
+    },
     /// A layer name is empty or not made of ASCII letters, digits and `_`.
     #[error("layer name `{0}` must be ASCII letters, digits and `_`")]
     BadName(String),

@@ -4,6 +4,7 @@
 //! styles).
 
 mod atomic;
+mod counties_csv;
 mod csv_in;
 mod csv_out;
 mod fields;
@@ -18,8 +19,10 @@ mod output_set;
 mod qgis;
 mod qml;
 mod records;
+mod units_layer;
 
 pub use atomic::{TMP_PREFIX, write_atomic};
+pub use counties_csv::{CountyError, CountyRow, embedded_counties, read_counties_csv};
 pub use csv_in::{
     AGGLOMERATION_COLUMNS, CITY_COLUMNS, COUNTY_COLUMNS, LINK_COLUMNS, read_csv_counties,
     read_csv_network,
@@ -43,3 +46,4 @@ pub(crate) use qml::esc as xml_escape;
 pub use qml::{Style, budget_colour, mode_colour, qml, status_colour};
 pub(crate) use records::is_valid_id;
 pub use records::{AggRecord, CountyList, LinkRecord, NetworkData};
+pub use units_layer::{UnitColumn, counties_layer};

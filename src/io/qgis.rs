@@ -4,6 +4,8 @@
 //! - `links` (LineString): every link with mode, minutes, km and services.
 //! - `circles` (MultiPolygon): commuting circles, one per core and budget.
 //! - `centrality` (Point): one numeric measure per city (see [`centrality_layer`]).
+//! - `counties` (MultiPolygon): county-level units with census attributes
+//!   (see [`super::counties_layer`]).
 //!
 //! Every layer has a stable text `id` and `name` / `name_zh` label fields.
 
@@ -570,6 +572,12 @@ mod tests {
             links_layer(&net),
             circles_layer(&net, &[]),
             centrality_layer(&net, "betweenness-norm", &scores, "name"),
+            super::super::counties_layer(
+                crate::geometry::Boundaries::embedded_counties().unwrap(),
+                &super::super::embedded_counties().unwrap(),
+                Vec::new(),
+            )
+            .unwrap(),
         ];
         for sl in &layers {
             sl.layer.check().unwrap();

@@ -11,6 +11,8 @@
 //! - [`Style::LinkStatus`]: a scenario's links categorised by `status`.
 //! - [`Style::Graduated`]: points graduated in five quantile classes of a
 //!   numeric field (centrality measures).
+//! - [`Style::Choropleth`]: polygons filled in five quantile classes of a
+//!   numeric field with thin borders (county-level units by density).
 
 use super::layer::{Layer, Value};
 
@@ -40,6 +42,12 @@ pub enum Style {
         field: String,
         /// Label field (`name` or `name_zh`).
         label_field: String,
+    },
+    /// Polygons filled in five quantile classes of a numeric field, thin
+    /// grey borders, no labels (thousands of units).
+    Choropleth {
+        /// The numeric field.
+        field: String,
     },
 }
 
@@ -249,6 +257,40 @@ fn bound(v: f64) -> String {
     format!("{v}")
 }
 
+/// Five quantile classes of a numeric field: six breaks, repeated ones
+/// (many equal values) merged.
+fn quantile_breaks(layer: &Layer, field: &str) -> Vec<f64> {
+    let v = numbers(layer, field);
+    if v.is_empty() {
+        return Vec::new();
+    }
+    let mut b: Vec<f64> = (0..=5).map(|k| v[((v.len() - 1) * k) / 5]).collect();
+    b.dedup();
+    if b.len() == 1 {
+        b.push(b[0]);
+    }
+    b
+}
+
+/// A polygon fill of `colour` with a thin grey border, opaque.
+fn unit_fill(colour: &str, name: &str) -> String {
+    symbol(
+        "fill",
+        name,
+        1.0,
+        "SimpleFill",
+        &[
+            ("color", rgba(colour, 255)),
+            ("outline_color", "150,150,150,255".into()),
+            ("outline_style", "solid".into()),
+            ("outline_width", "0.1".into()),
+            ("outline_width_unit", "MM".into()),
+            ("style", "solid".into()),
+        ],
+        &[],
+    )
+}
+
 /// The `.qml` text of `style` for `layer` (class breaks are taken from the data).
 pub fn qml(style: &Style, layer: &Layer) -> String {
     match style {
@@ -354,20 +396,9 @@ pub fn qml(style: &Style, layer: &Layer) -> String {
             )
         }
         Style::Graduated { field, label_field } => {
-            let v = numbers(layer, field);
+            let breaks = quantile_breaks(layer, field);
             let mut ranges = String::new();
             let mut symbols = String::new();
-            // Quantile breaks; repeated breaks (many equal scores) are merged.
-            let breaks: Vec<f64> = if v.is_empty() {
-                Vec::new()
-            } else {
-                let mut b: Vec<f64> = (0..=5).map(|k| v[((v.len() - 1) * k) / 5]).collect();
-                b.dedup();
-                if b.len() == 1 {
-                    b.push(b[0]);
-                }
-                b
-            };
             let n = breaks.len().saturating_sub(1);
             for (k, w) in breaks.windows(2).enumerate() {
                 ranges.push_str(&format!(
@@ -387,6 +418,30 @@ pub fn qml(style: &Style, layer: &Layer) -> String {
                     labels(label_field, None)
                 ),
                 true,
+            )
+        }
+        Style::Choropleth { field } => {
+            let breaks = quantile_breaks(layer, field);
+            let n = breaks.len().saturating_sub(1);
+            let mut ranges = String::new();
+            let mut symbols = String::new();
+            for (k, w) in breaks.windows(2).enumerate() {
+                ranges.push_str(&format!(
+                    "<range lower=\"{}\" upper=\"{}\" symbol=\"{k}\" label=\"{} – {}\" render=\"true\"/>",
+                    bound(w[0]),
+                    bound(w[1]),
+                    fmt_num(w[0]),
+                    fmt_num(w[1])
+                ));
+                let colour = GRADED[if n <= 1 { 4 } else { k * 4 / (n - 1) }];
+                symbols.push_str(&unit_fill(colour, &k.to_string()));
+            }
+            document(
+                &format!(
+                    "<renderer-v2 type=\"graduatedSymbol\" attr=\"{}\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><ranges>{ranges}</ranges><symbols>{symbols}</symbols></renderer-v2>",
+                    esc(field)
+                ),
+                false,
             )
         }
     }

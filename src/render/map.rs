@@ -6,7 +6,8 @@
 //! projection centred on the view.
 //!
 //! Element ids and classes are stable so the output can be checked and
-//! restyled: `<g id="circles">` holds one `path.circle` per circle,
+//! restyled: `<g id="basemap">` (with a basemap, see [`super::basemap`]),
+//! `<g id="circles">` holds one `path.circle` per circle,
 //! `<g id="links">` one `path.link` per link in view, `<g id="cities">` one
 //! `circle.city` per city in view, then `labels`, `legend`, `scale-bar` and
 //! the `title` text (and `subtitle`, when given). With a scenario, the
@@ -51,6 +52,9 @@ pub struct MapSpec<'a> {
     /// Draw `net` as a scenario of a base network: base circles dashed,
     /// links added, changed or removed highlighted.
     pub scenario: Option<ScenarioOverlay<'a>>,
+    /// Land, province and county borders and the coast under everything
+    /// (see [`Basemap::embedded`](crate::geometry::Basemap::embedded)).
+    pub basemap: Option<&'a crate::geometry::Basemap>,
 }
 
 /// Failure to draw a map.
@@ -185,6 +189,9 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" {FONT}>\n<rect id=\"background\" width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n<clipPath id=\"frame\"><rect x=\"{left}\" y=\"{top}\" width=\"{fw}\" height=\"{fh}\"/></clipPath>\n<rect x=\"{left}\" y=\"{top}\" width=\"{fw}\" height=\"{fh}\" fill=\"#f4f3ee\" stroke=\"#bbbbbb\"/>\n"
     );
+    if let Some(b) = spec.basemap {
+        super::basemap::draw(&mut s, &fr, [left, top, left + fw, top + fh], b);
+    }
     // Circles: larger budgets first.
     let mut budgets: Vec<f64> = spec.circles.iter().map(|c| c.minutes).collect();
     budgets.sort_by(f64::total_cmp);

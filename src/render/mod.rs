@@ -2,6 +2,7 @@
 //! PNG rasterised with resvg and an embedded font; a scenario drawn over
 //! its base network with [`ScenarioOverlay`].
 
+mod basemap;
 mod font;
 mod map;
 mod png;

@@ -26,7 +26,8 @@ For every layer the check
   a single marker sized by `pop_2020` and labelled; links categorised by
   `mode` (every mode in the data has a category) with width by
   `services_per_day`; centrality graduated by the measure, every feature in a
-  class;
+  class; counties filled in graduated classes of `density` with thin
+  borders, every feature in a class;
 - for a GeoPackage, checks that QGIS sees the table's spatial index;
 - checks every field the style refers to exists and every expression parses
   and evaluates without error on every feature;
@@ -70,7 +71,7 @@ from qgis.core import (  # noqa: E402
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
 
-LAYERS = ["cities", "links", "circles", "centrality",
+LAYERS = ["cities", "links", "circles", "centrality", "counties",
           # `agglo scenario --out` folders
           "circles_before", "circles_after", "scenario_links", "scenario_cities"]
 REQUIRED = {"cities", "links"}
@@ -277,7 +278,24 @@ def check_scenario_cities(layer, where):
     return set()
 
 
-CHECKS = {"cities": check_cities, "links": check_links, "circles": check_circles, "centrality": check_centrality,
+def check_counties(layer, where):
+    r = layer.renderer()
+    if not check(isinstance(r, QgsGraduatedSymbolRenderer), where, f"renderer is {r.type()}, not graduatedSymbol"):
+        return set()
+    check(r.classAttribute() == "density", where, f"graduated by {r.classAttribute()!r}, not density")
+    ranges = r.ranges()
+    check(2 <= len(ranges) <= 5, where, f"{len(ranges)} classes")
+    lows = [rg.lowerValue() for rg in ranges]
+    check(lows == sorted(lows), where, "classes not ascending")
+    for rg in ranges:
+        sym = rg.symbol()
+        check(sym.type() == Qgis.SymbolType.Fill, where, f"class {rg.label()} is not a fill")
+        check(sym.symbolLayer(0).strokeWidth() <= 0.2, where, f"class {rg.label()} border wider than 0.2 mm")
+    every_feature_has_a_symbol(layer, where)
+    return {rg.symbol().color().name() for rg in ranges}
+
+
+CHECKS = {"cities": check_cities, "counties": check_counties, "links": check_links, "circles": check_circles, "centrality": check_centrality,
           "circles_before": check_circles, "circles_after": check_circles,
           "scenario_links": check_scenario_links, "scenario_cities": check_scenario_cities}
 
@@ -397,7 +415,7 @@ def check_folder(d, png):
         check(labelled["cities"] == labelled["centrality"], d, f"cities labelled by {labelled['cities']}, centrality by {labelled['centrality']} (one --lang)")
     if loaded:
         order = {n: i for i, n in enumerate(["centrality", "scenario_cities", "cities", "scenario_links", "links",
-                                             "circles", "circles_after", "circles_before"])}
+                                             "circles", "circles_after", "circles_before", "counties"])}
         loaded.sort(key=lambda l: order[l.name()])
         base = os.path.basename(os.path.normpath(d))
         render(loaded, os.path.join(png, f"{base}_all.png"), f"{d}:all")
