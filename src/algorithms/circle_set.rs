@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::MultiPolygon;
+use geo::{BooleanOps, MultiPolygon, Orient};
 
 use super::circles::{CircleOptions, CircleOrigin, area_km2, circle_polygon};
 use super::search::{Direction, Engine, Reach};
@@ -110,13 +110,26 @@ pub fn commuting_circles(
                     .copied()
                     .filter(|&m| !inside[m as usize])
                     .collect();
-                let units: Vec<CityIdx> = cities.iter().map(|&(c, _)| c).collect();
-                let polygon = opt
-                    .shapes
-                    .and_then(|s| s.union_of(net, &units))
-                    .unwrap_or_else(|| {
-                        circle_polygon(net, &reach, net.city(origins[0]), budget, opt)
-                    });
+                let centre = net.city(origins[0]);
+                let polygon = match opt.shapes {
+                    Some(shapes) => {
+                        let units: Vec<CityIdx> = cities.iter().map(|&(c, _)| c).collect();
+                        let (mut mp, missing) = shapes.union_of(net, &units);
+                        if !missing.is_empty() {
+                            let rest = Reach {
+                                times: cities
+                                    .iter()
+                                    .copied()
+                                    .filter(|(c, _)| missing.contains(c))
+                                    .collect(),
+                            };
+                            let disks = circle_polygon(net, &rest, centre, budget, opt);
+                            mp = mp.union(&disks).orient(geo::orient::Direction::Default);
+                        }
+                        mp
+                    }
+                    None => circle_polygon(net, &reach, centre, budget, opt),
+                };
                 out.push(CommutingCircle {
                     agglomeration: ag.id.clone(),
                     cores: cores.clone(),

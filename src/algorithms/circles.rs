@@ -56,10 +56,14 @@ impl CircleOrigin {
 /// Polygons of a network's units, for circles drawn as the dissolved union
 /// of the units inside rather than as disks.
 pub trait UnitShapes: Sync {
-    /// The union of the polygons of `units` (WGS84, exterior rings
-    /// counter-clockwise), or `None` when any of them has no polygon.
-    fn union_of(&self, net: &Network, units: &[crate::model::CityIdx])
-    -> Option<MultiPolygon<f64>>;
+    /// The union of the polygons of those `units` that have one (WGS84,
+    /// exterior rings counter-clockwise), and the units that have none (they
+    /// are drawn as disks).
+    fn union_of(
+        &self,
+        net: &Network,
+        units: &[crate::model::CityIdx],
+    ) -> (MultiPolygon<f64>, Vec<crate::model::CityIdx>);
 }
 
 /// Options of commuting circles: where they start and how their polygon is

@@ -253,6 +253,7 @@ fn circles_of(
         false,
         CircleOptions {
             local_speed_kmh: a.local_speed,
+            shapes: super::unit_shapes(net)?,
             ..Default::default()
         },
     ))

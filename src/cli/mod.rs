@@ -270,6 +270,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The unit polygons circles are drawn with at the county level: the
+/// embedded county boundaries (a unit whose id is not one of their adcodes,
+/// and every unit at the prefecture level, is drawn as a disk).
+pub fn unit_shapes(
+    net: &agglo::Network,
+) -> anyhow::Result<Option<&'static dyn agglo::algorithms::UnitShapes>> {
+    if !net.has_counties() {
+        return Ok(None);
+    }
+    let b = agglo::geometry::Boundaries::embedded_counties()
+        .map_err(|e| anyhow::anyhow!("cannot read the embedded county boundaries: {e}"))?;
+    Ok(Some(b))
+}
+
 /// Writes `bytes` to stdout through one locked handle, then flushes. Every
 /// stdout write of the binary goes through here: a reader that closed the
 /// pipe comes back as an error holding [`std::io::ErrorKind::BrokenPipe`],

@@ -129,6 +129,7 @@ pub fn default_layers(
         false,
         CircleOptions {
             local_speed_kmh: a.local_speed,
+            shapes: super::unit_shapes(net)?,
             ..Default::default()
         },
     );

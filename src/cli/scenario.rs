@@ -443,6 +443,8 @@ fn circles(net: &Network, minutes: f64, origin: OriginArg) -> Vec<CommutingCircl
         false,
         CircleOptions {
             origin: origin.into(),
+            // The scenario keeps the base network's units: the same shapes.
+            shapes: super::unit_shapes(net).ok().flatten(),
             ..CircleOptions::default()
         },
     )

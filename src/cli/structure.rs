@@ -522,6 +522,7 @@ pub fn delineate_cmd(input: &InputArgs, a: &DelineateArgs) -> anyhow::Result<Exi
         max_transfers: a.model.max_transfers,
         circle: CircleOptions {
             local_speed_kmh: a.local_speed,
+            shapes: super::unit_shapes(&net)?,
             ..Default::default()
         },
     };

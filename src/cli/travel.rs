@@ -498,7 +498,7 @@ pub fn circles(input: &InputArgs, a: &CirclesArgs) -> anyhow::Result<ExitCode> {
     let opt = CircleOptions {
         local_speed_kmh: a.local_speed,
         origin: a.origin.into(),
-        shapes: None,
+        shapes: super::unit_shapes(&net)?,
     };
     let circles = commuting_circles(&net, &engine, a.model.direction(), &aggs, &b, a.union, opt);
     let mut t = Table::new(&[
