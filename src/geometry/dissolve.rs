@@ -381,6 +381,26 @@ fn sort_largest_first(mp: &mut MultiPolygon<f64>) {
     mp.0.sort_by(|a, b| b.unsigned_area().total_cmp(&a.unsigned_area()));
 }
 
+/// Circles drawn as the dissolved union of the units inside: a unit's
+/// polygon is the boundary whose id is the unit's id.
+impl crate::algorithms::UnitShapes for Boundaries {
+    fn union_of(
+        &self,
+        net: &crate::network::Network,
+        units: &[crate::model::CityIdx],
+    ) -> (MultiPolygon<f64>, Vec<crate::model::CityIdx>) {
+        let mut found = Vec::with_capacity(units.len());
+        let mut missing = Vec::new();
+        for &u in units {
+            match self.index_of(&net.city(u).id) {
+                Some(i) => found.push(i),
+                None => missing.push(u),
+            }
+        }
+        (self.dissolve_indices(&found).shape, missing)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use geo::{Area, polygon};
@@ -470,22 +490,3 @@ mod tests {
     }
 }
 
-/// Circles drawn as the dissolved union of the units inside: a unit's
-/// polygon is the boundary whose id is the unit's id.
-impl crate::algorithms::UnitShapes for Boundaries {
-    fn union_of(
-        &self,
-        net: &crate::network::Network,
-        units: &[crate::model::CityIdx],
-    ) -> (MultiPolygon<f64>, Vec<crate::model::CityIdx>) {
-        let mut found = Vec::with_capacity(units.len());
-        let mut missing = Vec::new();
-        for &u in units {
-            match self.index_of(&net.city(u).id) {
-                Some(i) => found.push(i),
-                None => missing.push(u),
-            }
-        }
-        (self.dissolve_indices(&found).shape, missing)
-    }
-}
