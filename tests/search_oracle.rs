@@ -136,12 +136,18 @@ fn oracle(net: &Network, m: &TimeModel, o: u32) -> Vec<f64> {
                 let (a, b) = (&net.links()[i], &net.links()[j]);
                 let road = |x: Mode| matches!(x, Mode::Expressway | Mode::Road);
                 let cont = (road(a.mode) && road(b.mode)) || (a.mode == b.mode && a.line == b.line);
+                // Transfer minutes only between two scheduled services.
+                let transfer = if a.mode.is_scheduled() && b.mode.is_scheduled() {
+                    m.transfer_min
+                } else {
+                    0.0
+                };
                 let change = if cont {
                     0.0
                 } else if a.mode == b.mode {
-                    m.transfer_min + m.wait(b)
+                    transfer + m.wait(b)
                 } else {
-                    acc(h, a.mode) + m.transfer_min + acc(h, b.mode) + m.wait(b)
+                    acc(h, a.mode) + transfer + acc(h, b.mode) + m.wait(b)
                 };
                 let nd = d[k] + change + b.minutes;
                 if nd < d[k2] - 1e-12 {

@@ -185,6 +185,18 @@ impl<'n> Engine<'n> {
         self.access[city as usize * 5 + mode_ix(m)]
     }
 
+    /// The transfer minutes of a change from mode `a` to mode `b`: only
+    /// between two scheduled services; between a road and a scheduled
+    /// service the access and egress minutes already stand for the change.
+    #[inline]
+    fn transfer(&self, a: Mode, b: Mode) -> f64 {
+        if a.is_scheduled() && b.is_scheduled() {
+            self.model.transfer_min
+        } else {
+            0.0
+        }
+    }
+
     /// Cost of going on from link `a` to link `b` at `city`, and whether it is a change.
     #[inline]
     fn change(&self, city: CityIdx, a: usize, b: usize) -> (f64, bool) {
@@ -192,7 +204,7 @@ impl<'n> Engine<'n> {
         if same_vehicle_class(ma, mb) && (!ma.is_scheduled() || self.line[a] == self.line[b]) {
             return (0.0, false);
         }
-        let mut c = self.model.transfer_min + self.wait[b];
+        let mut c = self.transfer(ma, mb) + self.wait[b];
         if ma != mb {
             c += self.access(city, ma) + self.access(city, mb);
         }
@@ -439,7 +451,10 @@ impl<'n> Engine<'n> {
                     if pm != m {
                         push("egress", from, from, pm, None, self.access(from, pm));
                     }
-                    push("transfer", from, from, m, None, self.model.transfer_min);
+                    let t = self.transfer(pm, m);
+                    if t > 0.0 {
+                        push("transfer", from, from, m, None, t);
+                    }
                     if pm != m {
                         push("access", from, from, m, None, self.access(from, m));
                     }

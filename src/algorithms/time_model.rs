@@ -6,7 +6,9 @@
 //! city costs nothing when the trip stays on the same line (or keeps driving),
 //! `transfer + wait(next link)` when it changes line on the same mode, and
 //! `egress(old mode) + transfer + access(new mode) + wait(next link)` when it
-//! changes mode. Access and egress use the city's `access_*_min` where given,
+//! changes mode, where `transfer` counts only between two scheduled services:
+//! between a road and a train or ferry the access and egress minutes already
+//! stand for the change. Access and egress use the city's `access_*_min` where given,
 //! else the mode's default; road modes have none. The wait is half the
 //! headway of the link's services over an 18-hour service day, capped.
 
