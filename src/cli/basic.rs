@@ -234,7 +234,7 @@ pub fn export(input: &InputArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
                 a.format,
                 &a.layers,
                 a.force,
-                !input.any_source(),
+                input.is_embedded(),
             );
         }
         (None, Some(out)) => out,
@@ -242,7 +242,7 @@ pub fn export(input: &InputArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let out = out.as_path();
     match a.format {
-        ExportFormat::Gpkg => super::qgis::export_gpkg(&net, out, &a.layers, !input.any_source())?,
+        ExportFormat::Gpkg => super::qgis::export_gpkg(&net, out, &a.layers, input.is_embedded())?,
         ExportFormat::Geojson => {
             let fc = network_to_geojson(&net);
             let mut text = serde_json::to_string(&fc)?;

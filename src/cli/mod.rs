@@ -180,6 +180,16 @@ impl InputArgs {
         })
     }
 
+    /// Whether the network is the embedded dataset (at either level).
+    pub fn is_embedded(&self) -> bool {
+        self.data.is_none()
+            && self.cities.is_none()
+            && self.links.is_none()
+            && self.agglomerations.is_none()
+            && self.network.is_none()
+            && self.counties.is_none()
+    }
+
     /// Whether any of --data, --cities, --links, --agglomerations, --network
     /// was given.
     pub fn any_source(&self) -> bool {

@@ -140,10 +140,77 @@ pub fn default_layers(
     ];
     layers.extend(centrality(net, a)?);
     if counties {
-        let b = agglo::geometry::Boundaries::embedded_counties()?;
-        layers.push(counties_layer(b, &embedded_counties()?, Vec::new())?);
+        let shapes = agglo::geometry::Boundaries::embedded_counties()?;
+        let rows = embedded_counties()?;
+        let extra = if net.has_counties() {
+            circle_columns(net, &rows, &circles, *b.last().unwrap_or(&60.0))
+        } else {
+            Vec::new()
+        };
+        layers.push(counties_layer(shapes, &rows, extra)?);
     }
     Ok(layers)
+}
+
+/// At the county level, the `counties` layer's circle columns: the core
+/// whose circle at `budget` reaches the unit soonest (`core`) with its
+/// minutes (`core_minutes`), and every core whose circle at `budget` holds
+/// it (`in_circles`, `;`-joined); null outside every circle.
+fn circle_columns(
+    net: &Network,
+    rows: &[agglo::io::CountyRow],
+    circles: &[agglo::algorithms::CommutingCircle],
+    budget: f64,
+) -> Vec<agglo::io::UnitColumn> {
+    use agglo::io::{FieldType, Value};
+    let n = net.cities().len();
+    let mut best: Vec<Option<(f64, String)>> = vec![None; n];
+    let mut inside: Vec<Vec<String>> = vec![Vec::new(); n];
+    for c in circles.iter().filter(|c| c.minutes == budget) {
+        let core: Vec<&str> = c.cores.iter().map(|&o| net.city(o).id.as_str()).collect();
+        let core = core.join("+");
+        for &(u, m) in &c.cities {
+            let u = u as usize;
+            if best[u]
+                .as_ref()
+                .is_none_or(|(bm, bc)| (m, &core) < (*bm, bc))
+            {
+                best[u] = Some((m, core.clone()));
+            }
+            if !inside[u].contains(&core) {
+                inside[u].push(core.clone());
+            }
+        }
+    }
+    let mut core_col = Vec::with_capacity(rows.len());
+    let mut minutes_col = Vec::with_capacity(rows.len());
+    let mut in_col = Vec::with_capacity(rows.len());
+    for r in rows {
+        let i = net.city_by_id(&r.id).map(|i| i as usize);
+        match i.and_then(|i| best[i].clone()) {
+            Some((m, c)) => {
+                core_col.push(Value::from(c));
+                minutes_col.push(Value::from((m * 10.0).round() / 10.0));
+            }
+            None => {
+                core_col.push(Value::Null);
+                minutes_col.push(Value::Null);
+            }
+        }
+        in_col.push(match i {
+            Some(i) if !inside[i].is_empty() => {
+                let mut v = inside[i].clone();
+                v.sort();
+                Value::from(v.join(";"))
+            }
+            _ => Value::Null,
+        });
+    }
+    vec![
+        ("core".into(), FieldType::Text, core_col),
+        ("core_minutes".into(), FieldType::Real, minutes_col),
+        ("in_circles".into(), FieldType::Text, in_col),
+    ]
 }
 
 fn summary(layers: &[StyledLayer]) {
