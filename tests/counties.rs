@@ -272,3 +272,41 @@ fn bad_county_files_are_refused_naming_file_line_and_field() {
         stderr(&o)
     );
 }
+
+#[test]
+fn tiers_and_structure_count_county_level_cities_too() {
+    // The census lists of 7 megacities and 14 super-large cities hold at the
+    // county level, with the county-level cities (县级市) added below them.
+    let out = ok(&["--level", "county", "tiers", "--format", "json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let mainland = rows.iter().find(|r| r["scope"] == "mainland").unwrap();
+    assert_eq!(mainland["megacity"], 7);
+    assert_eq!(mainland["super-large"], 14);
+    let cities = mainland["cities"].as_u64().unwrap();
+    assert!((700..800).contains(&cities), "{cities} cities");
+    // Kunshan is a city of its own; Dongguan is counted once.
+    let list = ok(&["--level", "county", "tiers", "--list", "--format", "csv"]);
+    assert!(
+        list.lines().any(|l| l.starts_with("320583,Kunshan,")),
+        "{list}"
+    );
+    assert!(!list.lines().any(|l| l.starts_with("441900,")));
+    assert!(
+        !list.lines().any(|l| l.starts_with("510104,")),
+        "a district is no city"
+    );
+    // Structure ranks the member cities: Chengdu's county-level cities are
+    // members of the Chengdu–Chongqing cluster, its districts are not.
+    let out = ok(&[
+        "--level",
+        "county",
+        "structure",
+        "--agglomeration",
+        "chengdu-chongqing",
+        "--members",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.contains(",510185,"), "Jianyang missing:\n{out}");
+    assert!(!out.contains(",510104,"));
+}

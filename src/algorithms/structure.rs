@@ -305,10 +305,17 @@ impl ClusterStructure {
         measure: Measure,
     ) -> ClusterStructure {
         let size = |c: CityIdx| match measure {
-            Measure::Resident => net.city(c).pop_2020 as f64,
+            Measure::Resident => net.city_population(c) as f64,
             Measure::Urban => tiers.of(c).urban_pop as f64,
         };
-        let mut members = ag.members.clone();
+        // The member cities (at the county level: prefecture centres and
+        // county-level cities, not districts or counties).
+        let mut members: Vec<CityIdx> = ag
+            .members
+            .iter()
+            .copied()
+            .filter(|&c| net.is_city(c))
+            .collect();
         members.sort_unstable();
         members.dedup();
         let mut ranked: Vec<(CityIdx, f64)> = members.iter().map(|&c| (c, size(c))).collect();

@@ -132,11 +132,12 @@ pub struct UrbanEstimate {
 impl UrbanEstimate {
     /// Derives the ratio from the cities of `net` that have both figures.
     pub fn from_network(net: &Network) -> UrbanEstimate {
-        let ratios: Vec<f64> = net
-            .cities()
-            .iter()
-            .filter(|c| c.pop_2020 > 0)
-            .filter_map(|c| c.urban_pop_2020.map(|u| u as f64 / c.pop_2020 as f64))
+        let ratios: Vec<f64> = (0..net.cities().len() as CityIdx)
+            .filter(|&i| net.is_city(i) && net.city_population(i) > 0)
+            .filter_map(|i| {
+                let pop = net.city_population(i) as f64;
+                net.city(i).urban_pop_2020.map(|u| u as f64 / pop)
+            })
             .collect();
         UrbanEstimate::from_ratios(ratios)
     }
@@ -178,7 +179,7 @@ pub(crate) fn quantile(v: &[f64], q: f64) -> f64 {
 /// administrative regions (level `sar`), in city-index order.
 pub fn census_scope(net: &Network) -> Vec<CityIdx> {
     (0..net.cities().len() as CityIdx)
-        .filter(|&c| net.city(c).level.as_deref() != Some("sar"))
+        .filter(|&c| net.is_city(c) && net.city(c).level.as_deref() != Some("sar"))
         .collect()
 }
 
@@ -218,7 +219,7 @@ impl Tiers {
             .map(|(i, c)| {
                 let (urban_pop, estimated) = match c.urban_pop_2020 {
                     Some(u) => (u, false),
-                    None => (estimate.estimate(c.pop_2020), true),
+                    None => (estimate.estimate(net.city_population(i as CityIdx)), true),
                 };
                 CityClass {
                     city: i as CityIdx,

@@ -163,6 +163,17 @@ fn selected<'a>(net: &'a Network, q: &Option<String>) -> anyhow::Result<Vec<&'a 
     })
 }
 
+/// The member cities of `ag` (at the county level: its prefecture centres
+/// and county-level cities), sorted.
+fn member_cities(net: &Network, ag: &Agglomeration) -> Vec<CityIdx> {
+    let mut m: Vec<CityIdx> = members(ag)
+        .into_iter()
+        .filter(|&c| net.is_city(c))
+        .collect();
+    m.dedup();
+    m
+}
+
 fn members(ag: &Agglomeration) -> Vec<CityIdx> {
     let mut m = ag.members.clone();
     m.sort_unstable();
@@ -170,8 +181,12 @@ fn members(ag: &Agglomeration) -> Vec<CityIdx> {
     m
 }
 
-fn estimate_note(tiers: &Tiers) -> String {
-    let n = tiers.cities.iter().filter(|c| c.estimated).count();
+fn estimate_note(net: &Network, tiers: &Tiers) -> String {
+    let n = tiers
+        .cities
+        .iter()
+        .filter(|c| c.estimated && net.is_city(c.city))
+        .count();
     format!(
         "urban-district population estimated for {n} cities as pop_2020 x {:.3} (lower quartile of {} published urban shares)",
         tiers.estimate.ratio, tiers.estimate.basis
@@ -186,8 +201,10 @@ pub fn tiers(input: &InputArgs, a: &TiersArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let scope: Vec<CityIdx> = match ag {
-        Some(ag) => members(ag),
-        None => (0..net.cities().len() as CityIdx).collect(),
+        Some(ag) => member_cities(&net, ag),
+        None => (0..net.cities().len() as CityIdx)
+            .filter(|&c| net.is_city(c))
+            .collect(),
     };
     if let Some(p) = &a.geojson {
         let feats = scope
@@ -253,12 +270,12 @@ pub fn tiers(input: &InputArgs, a: &TiersArgs) -> anyhow::Result<ExitCode> {
             r.push(ids(&net, top).into());
             t.push(r);
         };
-        row(
-            "national",
-            &(0..net.cities().len() as CityIdx).collect::<Vec<_>>(),
-        );
+        let national: Vec<CityIdx> = (0..net.cities().len() as CityIdx)
+            .filter(|&c| net.is_city(c))
+            .collect();
+        row("national", &national);
         let mainland = census_scope(&net);
-        if mainland.len() < net.cities().len() {
+        if mainland.len() < national.len() {
             row("mainland", &mainland);
         }
         let aggs: Vec<&Agglomeration> = match ag {
@@ -266,12 +283,12 @@ pub fn tiers(input: &InputArgs, a: &TiersArgs) -> anyhow::Result<ExitCode> {
             None => net.agglomerations().iter().collect(),
         };
         for ag in aggs {
-            row(&ag.id, &members(ag));
+            row(&ag.id, &member_cities(&net, ag));
         }
         emit(&t, a.format, None)?;
     }
     if a.format == OutFormat::Table {
-        outln!("{}", estimate_note(&tiers))?;
+        outln!("{}", estimate_note(&net, &tiers))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -377,7 +394,7 @@ pub fn structure(input: &InputArgs, a: &StructureArgs) -> anyhow::Result<ExitCod
     for (ag, s) in &results {
         let i = &s.indicators;
         let classes = tiers
-            .counts(&members(ag))
+            .counts(&member_cities(&net, ag))
             .iter()
             .map(|(_, p, e)| (p + e).to_string())
             .collect::<Vec<_>>()
@@ -410,7 +427,7 @@ pub fn structure(input: &InputArgs, a: &StructureArgs) -> anyhow::Result<ExitCod
             "measure: {} population; classes: counts megacity-super-large-large-I-large-II-medium-small-I-small-II",
             m.as_str()
         )?;
-        outln!("{}", estimate_note(&tiers))?;
+        outln!("{}", estimate_note(&net, &tiers))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -265,7 +265,8 @@ fn link_counties(
             c.kind = UnitKind::Centre;
             c.pop_2020 = 0;
             c.pop_2010 = None;
-            c.urban_pop_2020 = None;
+            // urban_pop_2020 stays: the prefecture's 城区, which the census
+            // counts apart from its county-level cities' own.
         }
     }
     (parent, children)

@@ -119,6 +119,36 @@ impl Network {
     pub fn units(&self) -> impl Iterator<Item = CityIdx> + '_ {
         (0..self.cities.len() as CityIdx).filter(|&i| self.is_unit(i))
     }
+    /// Whether node `i` is a city in the census sense, the scope of `tiers`
+    /// and `structure`: a city node or prefecture centre, or a county-level
+    /// city (县级市, level `city`); districts and counties are not.
+    pub fn is_city(&self, i: CityIdx) -> bool {
+        let c = self.city(i);
+        match c.kind {
+            UnitKind::City | UnitKind::Centre => true,
+            // A prefecture without districts (Dongguan, Zhongshan) is listed
+            // again as its one county-level unit, with the same adcode: the
+            // same city, counted once (as the centre).
+            UnitKind::County => {
+                c.level.as_deref() == Some("city")
+                    && (c.adcode.is_none() || c.adcode != self.city(self.prefecture_of(i)).adcode)
+            }
+        }
+    }
+    /// The resident population of city `i` as a city: a centre's is that of
+    /// its districts (市辖区; its county-level cities and counties are apart),
+    /// any other node's its own.
+    pub fn city_population(&self, i: CityIdx) -> u64 {
+        let c = self.city(i);
+        if c.kind != UnitKind::Centre {
+            return c.pop_2020;
+        }
+        self.counties_of(i)
+            .iter()
+            .filter(|&&k| self.city(k).level.as_deref() == Some("district"))
+            .map(|&k| self.city(k).pop_2020)
+            .sum()
+    }
     /// The prefecture-level city of node `i`: itself unless `i` is a county
     /// unit.
     pub fn prefecture_of(&self, i: CityIdx) -> CityIdx {
