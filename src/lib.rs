@@ -59,6 +59,7 @@ pub mod generate;
 pub mod io;
 pub mod model;
 mod network;
+pub mod progress;
 pub mod render;
 pub mod road;
 pub mod scenario;

@@ -11,6 +11,15 @@ agree with agglo's, and writes BENCHMARKS.md with the table and an SVG plot.
     cargo build --release --examples
     /tmp/peervenv/bin/python benches/peers/run.py --sizes 2000,10000,100000
 
+`--mesh N` (default 8000; 0 skips it) adds the city-network shape: a
+k-nearest-neighbour mesh (k = 3) of N cities in a 4°×4° box, single-mode
+(road links at 60 km/h over 1.2 × the great-circle km), written as
+`cities.csv`/`links.csv`/`agglomerations.csv` (one agglomeration `all`). agglo
+is timed as a whole process (`agglo --data DIR centrality --agglomeration all
+--measures betweenness --format csv`, loading and writing included, peak
+memory from `/usr/bin/time`); the peers read `links.csv` and are timed on
+their computation alone.
+
 Not run in CI.
 """
 import argparse, json, math, os, statistics, subprocess, sys, tempfile, time
@@ -35,6 +44,70 @@ def read_gr(path):
                 key = (min(u, v), max(u, v))
                 edges[key] = min(w, edges.get(key, w))
     return n, sorted((u, v, w) for (u, v), w in edges.items())
+
+
+MESH_K = 3
+
+
+def knn_mesh(n, seed=42):
+    """N seeded points in a 4°×4° box, each linked to its MESH_K nearest
+    (planar distance), as sorted unique (a, b) pairs with a < b."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    lon = 112.0 + 4.0 * rng.random(n)
+    lat = 28.0 + 4.0 * rng.random(n)
+    x = lon * math.cos(math.radians(30.0)) * 111.195
+    y = lat * 111.195
+    edges = set()
+    for lo in range(0, n, 512):
+        hi = min(n, lo + 512)
+        d = (x[lo:hi, None] - x[None, :]) ** 2 + (y[lo:hi, None] - y[None, :]) ** 2
+        for i in range(hi - lo):
+            d[i, lo + i] = np.inf
+        nb = np.argpartition(d, MESH_K, axis=1)[:, :MESH_K]
+        for i in range(hi - lo):
+            for j in nb[i]:
+                a, b = lo + i, int(j)
+                edges.add((min(a, b), max(a, b)))
+    return lon, lat, sorted(edges)
+
+
+def haversine_km(lon1, lat1, lon2, lat2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def write_mesh(n, folder):
+    """Writes the mesh as an agglo data folder; returns (nodes, links)."""
+    lon, lat, edges = knn_mesh(n)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "cities.csv"), "w") as f:
+        f.write("id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min\n")
+        for i in range(n):
+            f.write(f"c{i},City {i},城{i},Mesh,,{lon[i]:.6f},{lat[i]:.6f},{10000 + (i * 7919) % 990000},,,,\n")
+    with open(os.path.join(folder, "links.csv"), "w") as f:
+        f.write("from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n")
+        for a, b in edges:
+            km = 1.2 * haversine_km(lon[a], lat[a], lon[b], lat[b])
+            f.write(f"c{a},c{b},road,{km:.4f},{km:.4f},,,,false,mesh\n")
+    with open(os.path.join(folder, "agglomerations.csv"), "w") as f:
+        f.write("id,name,name_zh,kind,cores,members\n")
+        f.write(f"all,All,全部,city-cluster,c0,{';'.join(f'c{i}' for i in range(n))}\n")
+    return n, len(edges)
+
+
+def read_links(folder):
+    """(n, sorted (u, v, minutes)) from a mesh folder's links.csv."""
+    import csv
+    with open(os.path.join(folder, "cities.csv")) as f:
+        n = sum(1 for _ in f) - 1
+    edges = []
+    with open(os.path.join(folder, "links.csv")) as f:
+        for r in csv.DictReader(f):
+            edges.append((int(r["from"][1:]), int(r["to"][1:]), float(r["minutes"])))
+    return n, edges
 
 
 def sources(n):

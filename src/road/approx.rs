@@ -71,10 +71,9 @@ pub fn approx_betweenness(g: &WGraph, k: usize, seed: u64, delta: f64) -> Approx
     let pc = path_centrality(
         g,
         &PathOptions {
-            cutoffs: &cuts,
             sources: Some(&mask),
-            targets: None,
-            population: None,
+            closeness: false,
+            ..PathOptions::all(&cuts)
         },
     );
     let scale = n as f64 / sources.len().max(1) as f64;
