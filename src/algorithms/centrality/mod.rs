@@ -442,3 +442,141 @@ fn door_to_door_sums(
         )
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::Input;
+
+    fn net() -> Network {
+        Input::Embedded.load().expect("the embedded data loads").0
+    }
+
+    /// Asking for one family of measures gives exactly the values of the
+    /// full run for that family and leaves the others empty.
+    #[test]
+    fn each_family_alone_equals_the_full_run() {
+        let net = net();
+        for (weight, scope) in [
+            (Weight::Minutes, Scope::Members),
+            (Weight::Km, Scope::Network),
+            (Weight::DoorToDoor, Scope::Members),
+        ] {
+            let base = CentralityOptions {
+                weight,
+                scope,
+                within: vec![90.0],
+                ..CentralityOptions::default()
+            };
+            let ag = net.find_agglomeration("chengdu-chongqing").unwrap();
+            let full = agglomeration_centrality(&net, ag, &base);
+            let families = [
+                (
+                    "betweenness",
+                    Measures {
+                        betweenness: true,
+                        ..Measures::NONE
+                    },
+                ),
+                (
+                    "pop",
+                    Measures {
+                        pop_betweenness: true,
+                        ..Measures::NONE
+                    },
+                ),
+                (
+                    "closeness",
+                    Measures {
+                        closeness: true,
+                        ..Measures::NONE
+                    },
+                ),
+                (
+                    "access",
+                    Measures {
+                        accessibility: true,
+                        ..Measures::NONE
+                    },
+                ),
+                (
+                    "straight",
+                    Measures {
+                        straightness: true,
+                        ..Measures::NONE
+                    },
+                ),
+            ];
+            for (name, measures) in families {
+                let opt = CentralityOptions {
+                    measures,
+                    ..base.clone()
+                };
+                let part = agglomeration_centrality(&net, ag, &opt);
+                for (f, p) in full.iter().zip(&part) {
+                    let ctx = format!("{weight:?} {scope:?} {name}");
+                    assert_eq!(
+                        (f.city, f.degree, f.strength),
+                        (p.city, p.degree, p.strength)
+                    );
+                    let pick = |on: bool, v: &Vec<f64>| if on { v.clone() } else { Vec::new() };
+                    assert_eq!(
+                        p.betweenness,
+                        pick(measures.betweenness, &f.betweenness),
+                        "{ctx}"
+                    );
+                    assert_eq!(
+                        p.betweenness_norm,
+                        pick(measures.betweenness, &f.betweenness_norm),
+                        "{ctx}"
+                    );
+                    assert_eq!(
+                        p.pop_betweenness,
+                        pick(measures.pop_betweenness, &f.pop_betweenness),
+                        "{ctx}"
+                    );
+                    assert_eq!(p.closeness, pick(measures.closeness, &f.closeness), "{ctx}");
+                    assert_eq!(p.harmonic, pick(measures.closeness, &f.harmonic), "{ctx}");
+                    assert_eq!(
+                        p.accessibility,
+                        pick(measures.accessibility, &f.accessibility),
+                        "{ctx}"
+                    );
+                    let st = if measures.straightness {
+                        f.straightness
+                    } else {
+                        None
+                    };
+                    assert_eq!(p.straightness, st, "{ctx}");
+                }
+            }
+            assert!(full.iter().any(|r| r.betweenness[0] > 0.0));
+            assert!(
+                full.iter()
+                    .all(|r| r.accessibility.len() == 5 && r.straightness.is_some())
+            );
+        }
+    }
+
+    /// Straightness comes from the km pass itself with `--weight km` and from
+    /// a separate km pass otherwise: the same values either way.
+    #[test]
+    fn straightness_is_the_same_from_either_pass() {
+        let net = net();
+        let ag = net.find_agglomeration("yangtze-river-delta").unwrap();
+        let only = |weight| CentralityOptions {
+            weight,
+            measures: Measures {
+                straightness: true,
+                ..Measures::NONE
+            },
+            ..CentralityOptions::default()
+        };
+        let a = agglomeration_centrality(&net, ag, &only(Weight::Km));
+        let b = agglomeration_centrality(&net, ag, &only(Weight::Minutes));
+        assert!(a.iter().filter(|r| r.straightness.is_some()).count() > 10);
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.straightness, y.straightness);
+        }
+    }
+}
