@@ -13,8 +13,8 @@ use agglo::generate::{radius_for_degree, random_geometric_points};
 use agglo::io::write_file_set;
 use agglo::road::{
     DimacsOptions, GeoJsonOptions, NodeIndex, RoadGraph, SearchSpace, SnapError,
-    approx_betweenness, matrix, pair_stamp, read_csv_edges, read_dimacs, read_geojson_roads,
-    road_circle, write_dimacs,
+    approx_betweenness_from, matrix, pair_stamp, read_csv_edges, read_dimacs, read_geojson_roads,
+    road_circle, sample_sources, write_dimacs,
 };
 use agglo::{Cell, Table};
 use anyhow::{Context, bail};
@@ -563,7 +563,13 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
         if !a.within.is_empty() {
             bail!("--within is not available with --sample");
         }
-        let est = approx_betweenness(gr, k, a.seed, a.delta);
+        // Sampled in file order, so the sample does not depend on the
+        // internal numbering.
+        let sample = sample_sources(n, k, a.seed)
+            .into_iter()
+            .map(|i| g.node_at(i))
+            .collect();
+        let est = approx_betweenness_from(gr, sample, a.delta);
         eprintln!(
             "betweenness estimated from {} of {} sources: every value within ±{:.4} of the exact normalised betweenness with probability ≥ {}",
             est.sources.len(),
@@ -574,7 +580,7 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
         order.sort_by(|&x, &y| {
             est.normalised[y as usize]
                 .total_cmp(&est.normalised[x as usize])
-                .then(x.cmp(&y))
+                .then(g.file_index(x).cmp(&g.file_index(y)))
         });
         t = Table::new(&["node", "lon", "lat", "betweenness_est", "epsilon"]);
         for &v in order.iter().take(if a.top == 0 { n } else { a.top }) {
@@ -598,7 +604,7 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
         order.sort_by(|&x, &y| {
             bn[0][y as usize]
                 .total_cmp(&bn[0][x as usize])
-                .then(x.cmp(&y))
+                .then(g.file_index(x).cmp(&g.file_index(y)))
         });
         let mut head: Vec<String> = vec!["node".into(), "lon".into(), "lat".into()];
         for &c in &cuts {

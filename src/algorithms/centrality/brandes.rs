@@ -324,7 +324,9 @@ fn dependencies<const BC: bool, const POP: bool>(
         let (mut pull, mut ppull) = (0.0, 0.0);
         for (y, wt) in g.out(x) {
             let dy = w.dist[y as usize];
-            if w.marks.get(y) == SETTLED && dy > dx && tie_len(dx + wt, dy) {
+            // Every node reached is settled (the queue is drained) and only
+            // those have a finite distance, so `dy` finite means settled.
+            if dy > dx && dy < f64::INFINITY && tie_len(dx + wt, dy) {
                 if BC {
                     pull += w.coef[y as usize];
                 }
@@ -369,11 +371,10 @@ fn dependencies<const BC: bool, const POP: bool>(
 /// O(WAVE·n·k) memory for k cutoffs, whatever the number of sources.
 pub fn path_centrality(g: &WGraph, opt: &PathOptions) -> PathCentrality {
     let n = g.node_count();
-    if n < RELABEL_MIN {
+    if n < RELABEL_MIN || g.is_local_order() {
         return path_centrality_in_order(g, opt);
     }
-    let order = g.bfs_order();
-    let h = g.relabelled(&order);
+    let (h, order) = g.bfs_relabelled();
     fn pick<T: Copy>(order: &[u32], m: &[T]) -> Vec<T> {
         order.iter().map(|&v| m[v as usize]).collect()
     }

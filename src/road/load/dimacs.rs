@@ -252,10 +252,12 @@ pub fn read_dimacs(
     if let Some(co) = co {
         read_coordinates(co, opt, &mut lon, &mut lat)?;
     }
-    RoadGraph::new(lon, lat, &arcs, false, None).map_err(|source| RoadError::Graph {
-        path: gr.to_owned(),
-        source,
-    })
+    RoadGraph::new(lon, lat, &arcs, false, None)
+        .map(RoadGraph::in_locality_order)
+        .map_err(|source| RoadError::Graph {
+            path: gr.to_owned(),
+            source,
+        })
 }
 
 /// Reads a DIMACS `.co` file into `lon`/`lat` (one slot per node).
@@ -321,19 +323,29 @@ pub fn write_dimacs(g: &RoadGraph, opt: DimacsOptions, comment: &str) -> (String
     let mut co = String::with_capacity(g.node_count() * 28);
     let _ = writeln!(gr, "c {comment}");
     let _ = writeln!(gr, "p sp {} {}", g.node_count(), g.arc_count());
-    for v in 0..g.node_count() as u32 {
-        for (h, w) in g.graph().out(v) {
+    // In file order, each node's arcs by head, whatever the internal order.
+    let mut arcs: Vec<(u32, f64)> = Vec::new();
+    for i in 0..g.node_count() as u32 {
+        arcs.clear();
+        arcs.extend(
+            g.graph()
+                .out(g.node_at(i))
+                .map(|(h, w)| (g.file_index(h), w)),
+        );
+        arcs.sort_by_key(|a| a.0);
+        for &(h, w) in &arcs {
             let units = (w / opt.unit_minutes).round().max(1.0) as u64;
-            let _ = writeln!(gr, "a {} {} {}", v + 1, h + 1, units);
+            let _ = writeln!(gr, "a {} {} {}", i + 1, h + 1, units);
         }
     }
     let _ = writeln!(co, "c {comment}");
     let _ = writeln!(co, "p aux sp co {}", g.node_count());
-    for v in 0..g.node_count() as u32 {
+    for i in 0..g.node_count() as u32 {
+        let v = g.node_at(i);
         let _ = writeln!(
             co,
             "v {} {} {}",
-            v + 1,
+            i + 1,
             (g.lon(v) / opt.coord_scale).round() as i64,
             (g.lat(v) / opt.coord_scale).round() as i64
         );
