@@ -91,7 +91,7 @@ def write_mesh(n, folder):
         f.write("from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n")
         for a, b in edges:
             km = 1.2 * haversine_km(lon[a], lat[a], lon[b], lat[b])
-            f.write(f"c{a},c{b},road,{km:.4f},{km:.4f},,,,false,mesh\n")
+            f.write(f"c{a},c{b},road,{km!r},{km!r},,,,false,mesh\n")
     with open(os.path.join(folder, "agglomerations.csv"), "w") as f:
         f.write("id,name,name_zh,kind,cores,members\n")
         f.write(f"all,All,全部,city-cluster,c0,{';'.join(f'c{i}' for i in range(n))}\n")

@@ -544,6 +544,42 @@ fn matrix_cmd(a: &MatrixArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Graphs whose nodes × arcs reach this get a time estimate before the exact
+/// kernel (below it the run takes seconds).
+const ESTIMATE_WORK: f64 = 5e9;
+/// Runs estimated longer than this (seconds) are announced on stderr.
+const WARN_SECONDS: f64 = 180.0;
+
+/// Before an exact all-pairs run estimated to last minutes, says how long
+/// and how to sample instead.
+fn warn_if_long(gr: &agglo::algorithms::centrality::WGraph, opt: &PathOptions) {
+    let n = gr.node_count();
+    if (n as f64) * (gr.arc_count() as f64) < ESTIMATE_WORK {
+        return;
+    }
+    let secs = agglo::algorithms::centrality::estimate_seconds(gr, opt, 4);
+    if secs > WARN_SECONDS {
+        let threads = rayon::current_num_threads();
+        let k = 1000.min(n);
+        eprintln!(
+            "agglo: exact centrality from all {n} sources will take about {} on {threads} thread(s) (timed on 4 sources); `--sample {k}` estimates betweenness in about {} (Ctrl-C to stop)",
+            human_secs(secs),
+            human_secs(secs * k as f64 / n as f64),
+        );
+    }
+}
+
+/// "42 s", "17 min", "3.2 h".
+fn human_secs(s: f64) -> String {
+    if s < 120.0 {
+        format!("{s:.0} s")
+    } else if s < 7200.0 {
+        format!("{:.0} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
+}
+
 fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
     if a.within.iter().any(|w| !(w.is_finite() && *w > 0.0)) {
         bail!("--within takes positive minutes, e.g. 30,60");
@@ -595,6 +631,7 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
     } else {
         let mut cuts = vec![f64::INFINITY];
         cuts.extend(a.within.iter().copied());
+        warn_if_long(gr, &PathOptions::all(&cuts));
         let pc = path_centrality(gr, &PathOptions::all(&cuts));
         let bn: Vec<Vec<f64>> = pc
             .betweenness

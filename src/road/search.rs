@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use crate::algorithms::centrality::{RELABEL_MIN, WGraph};
 use crate::algorithms::heap::IndexedHeap;
 use crate::algorithms::marks::{Marks, REACHED, SETTLED};
+use crate::progress::Progress;
 
 /// Sources per parallel task (results do not depend on the thread count).
 const CHUNK: usize = 16;
@@ -147,7 +148,8 @@ fn matrix_in_order(g: &WGraph, points: &[u32]) -> Vec<Vec<f64>> {
         is_target[p as usize] = true;
     }
     let distinct = is_target.iter().filter(|&&b| b).count();
-    points
+    let progress = Progress::new(points.len() as u64, "rows");
+    let rows = points
         .par_chunks(CHUNK)
         .flat_map_iter(|chunk| {
             let mut ws = SearchSpace::new(n);
@@ -159,7 +161,10 @@ fn matrix_in_order(g: &WGraph, points: &[u32]) -> Vec<Vec<f64>> {
                 })
                 .collect::<Vec<_>>()
         })
-        .collect()
+        .inspect(|_| progress.inc(1))
+        .collect();
+    progress.finish();
+    rows
 }
 
 /// For every node: (sum of distances to the nodes it reaches, number of

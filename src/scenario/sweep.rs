@@ -340,6 +340,7 @@ pub fn sweep(
             / aggs.len() as f64
     };
     let base_gini = mean_gini(&base_access);
+    let progress = crate::progress::Progress::new(candidates.len() as u64, "candidates");
     let mut results: Vec<SweepResult> = (0..candidates.len())
         .into_par_iter()
         .map_init(
@@ -379,7 +380,9 @@ pub fn sweep(
                 }
             },
         )
+        .inspect(|_| progress.inc(1))
         .collect();
+    progress.finish();
     let o = opt.objective;
     results.sort_by(|x, y| {
         y.score(o).total_cmp(&x.score(o)).then_with(|| {

@@ -421,6 +421,31 @@ pub fn path_centrality(g: &WGraph, opt: &PathOptions) -> PathCentrality {
     }
 }
 
+/// Seconds that [`path_centrality`] of `g` with `opt` would take on the
+/// current rayon pool, extrapolated from timing `probe` of its sources
+/// (spread evenly over them) one after the other: per-source time × sources
+/// / threads. Meant for warning before a run of minutes or hours; it costs
+/// `probe` single-source passes.
+pub fn estimate_seconds(g: &WGraph, opt: &PathOptions, probe: usize) -> f64 {
+    let n = g.node_count();
+    let sources: Vec<u32> = (0..n as u32)
+        .filter(|&s| opt.sources.is_none_or(|m| m[s as usize]))
+        .collect();
+    if sources.is_empty() || probe == 0 {
+        return 0.0;
+    }
+    let step = sources.len().div_ceil(probe);
+    let picked: Vec<u32> = sources.iter().step_by(step).copied().collect();
+    let mut w = Work::new(n);
+    let mut acc = Acc::new(n, opt.cutoffs.len(), opt);
+    let start = std::time::Instant::now();
+    for &s in &picked {
+        single_source(g, s, opt, &mut w, &mut acc);
+    }
+    let per_source = start.elapsed().as_secs_f64() / picked.len() as f64;
+    per_source * sources.len() as f64 / rayon::current_num_threads() as f64
+}
+
 /// Node count from which [`path_centrality`] relabels the graph.
 pub const RELABEL_MIN: usize = 2048;
 

@@ -26,7 +26,7 @@ mod graph;
 
 pub use accessibility::{Decay, DecayKind, accessibility};
 pub use brandes::{
-    Access, PathCentrality, PathOptions, RELABEL_MIN, TIE_TOLERANCE, closeness,
+    Access, PathCentrality, PathOptions, RELABEL_MIN, TIE_TOLERANCE, closeness, estimate_seconds,
     normalise_betweenness, path_centrality,
 };
 pub use door_to_door::door_to_door_betweenness;

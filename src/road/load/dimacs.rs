@@ -7,6 +7,7 @@ use std::path::Path;
 use super::{io_err, parse_err};
 use crate::io::limits::{MAX_LINE_BYTES, MAX_LINK_MINUTES, positive_within, show};
 use crate::io::open_input;
+use crate::progress::Progress;
 use crate::road::{RoadError, RoadGraph};
 
 /// Reads the next line of a line-oriented file into `buf` (without the line
@@ -107,6 +108,10 @@ impl Default for DimacsOptions {
     }
 }
 
+/// Files from this size show a progress bar while read (when standard error
+/// is a terminal): about a million arcs.
+const LOAD_PROGRESS_BYTES: u64 = 16 << 20;
+
 /// Reads a DIMACS shortest-path graph: `p sp N M` then `a U V W` arcs with
 /// 1-based node numbers, and optionally the `.co` file (`v ID X Y`). Nodes
 /// without coordinates get NaN (snapping then fails with a clear error).
@@ -137,8 +142,17 @@ pub fn read_dimacs(
     let mut header: Option<(usize, u64, u64)> = None;
     let mut arcs: Vec<(u32, u32, f64)> = Vec::new();
     let mut line = 0u64;
+    // Counted in lines of about 20 bytes (`a 123456 123457 42`).
+    let progress = if file_len >= LOAD_PROGRESS_BYTES {
+        Progress::new(file_len / 20, "lines read")
+    } else {
+        Progress::hidden()
+    };
     loop {
         line += 1;
+        if line.is_multiple_of(65_536) {
+            progress.inc(65_536);
+        }
         let Some(raw) = next_line(&mut reader, &mut buf, gr, line)? else {
             break;
         };
