@@ -100,19 +100,22 @@ fn write_mesh(dir: &std::path::Path, n: usize, k: usize, seed: u64) {
             edges.insert((i.min(j), i.max(j)));
         }
     }
-    let mut cities = String::from("id,name,name_zh,province,adcode,lon,lat,pop_2020\n");
+    let mut cities = String::from(
+        "id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min\n",
+    );
     for (i, (x, y)) in pts.iter().enumerate() {
         let _ = writeln!(
             cities,
-            "c{i},City {i},城{i},Mesh,,{x:.6},{y:.6},{}",
+            "c{i},City {i},城{i},Mesh,,{x:.6},{y:.6},{},,,,",
             10_000 + (i * 7919) % 990_000
         );
     }
-    let mut links = String::from("from,to,mode,minutes,km\n");
+    let mut links =
+        String::from("from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n");
     for &(a, b) in &edges {
         let (p, q) = (pts[a], pts[b]);
         let km = 1.2 * agglo::haversine_km(p.0, p.1, q.0, q.1);
-        let _ = writeln!(links, "c{a},c{b},road,{km},{km}");
+        let _ = writeln!(links, "c{a},c{b},road,{km},{km},,,,false,mesh");
     }
     let ids: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
     let aggs = format!(

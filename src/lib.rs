@@ -22,6 +22,8 @@
 //! - [`road`]: large generic road networks ([`road::RoadGraph`], read from
 //!   DIMACS, CSV or GeoJSON): snapping, bounded searches, matrices, closeness,
 //!   exact and sampled betweenness; [`generate`]: seeded synthetic graphs.
+//! - [`progress`]: progress bars on standard error for long work, drawn only
+//!   when standard error is a terminal.
 //!
 //! ## Conventions
 //! Coordinates are WGS84 degrees with **longitude as x and latitude as y**.

@@ -594,6 +594,28 @@ mod tests {
         assert_eq!(r.harmonic[0], vec![1.5, 2.0, 1.5]);
     }
 
+    /// The estimate is a positive time for a graph with sources, zero
+    /// without.
+    #[test]
+    fn estimate_scales_with_the_sources() {
+        let n = 600;
+        let g = crate::generate::random_geometric_points(
+            n,
+            crate::generate::radius_for_degree(n, 5.0),
+            3,
+        )
+        .to_wgraph();
+        let cuts = [f64::INFINITY];
+        let all = estimate_seconds(&g, &PathOptions::all(&cuts), 8);
+        assert!(all.is_finite() && all > 0.0);
+        let none = vec![false; n];
+        let opt = PathOptions {
+            sources: Some(&none),
+            ..PathOptions::all(&cuts)
+        };
+        assert_eq!(estimate_seconds(&g, &opt, 8), 0.0);
+    }
+
     /// Relabelling in breadth-first order must not change any figure: the
     /// relabelled run against the run in the caller's order, with masks,
     /// populations and several cutoffs, on a graph above [`RELABEL_MIN`].
