@@ -27,6 +27,7 @@ fn main() {
             sources: mask.as_deref(),
             targets: None,
             population: None,
+            ..PathOptions::all(&cuts)
         },
     );
     let dt = t.elapsed();
@@ -40,6 +41,7 @@ fn main() {
                 sources: Some(&mask),
                 targets: None,
                 population: None,
+                ..PathOptions::all(&cuts)
             },
         );
         println!("100 sources: {:.3} ms", t2.elapsed().as_secs_f64() * 1e3);

@@ -12,6 +12,9 @@
 //! - `cutoff C1,C2,...`: betweenness (raw, each pair once) and harmonic per
 //!   node for each cutoff, from one pass (2 columns per cutoff).
 //! - `approx K`: sampled betweenness from K sources (seed 1) and ε (first line).
+//!
+//! Nodes are named and listed in file order; the loader renumbers large
+//! graphs for locality (its cost is part of loading, like building the CSR).
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -19,7 +22,8 @@ use agglo::algorithms::centrality::{
     PathOptions, closeness, normalise_betweenness, path_centrality,
 };
 use agglo::road::{
-    DimacsOptions, SearchSpace, approx_betweenness, closeness_all, matrix, read_dimacs,
+    DimacsOptions, RoadGraph, SearchSpace, approx_betweenness_from, closeness_all, matrix,
+    read_dimacs, sample_sources,
 };
 
 fn main() {
@@ -52,9 +56,8 @@ fn main() {
             let step = (n / 100).max(1);
             let counts: Vec<usize> = (0..100.min(n))
                 .map(|i| {
-                    ws.search(w, &[(1 + i * step) as u32 % n as u32], budget, None)
-                        .settled()
-                        .len()
+                    let s = g.node_at((1 + i * step) as u32 % n as u32);
+                    ws.search(w, &[s], budget, None).settled().len()
                 })
                 .collect();
             let secs = start.elapsed().as_secs_f64();
@@ -65,7 +68,7 @@ fn main() {
         }
         "matrix" => {
             let k: usize = arg.parse().expect("k");
-            let pts: Vec<u32> = (0..k).map(|i| (i * n / k) as u32).collect();
+            let pts: Vec<u32> = (0..k).map(|i| g.node_at((i * n / k) as u32)).collect();
             let m = matrix(w, &pts);
             let secs = start.elapsed().as_secs_f64();
             for row in m {
@@ -79,7 +82,8 @@ fn main() {
             let cuts = [f64::INFINITY];
             let pc = path_centrality(w, &PathOptions::all(&cuts));
             let secs = start.elapsed().as_secs_f64();
-            for v in normalise_betweenness(&pc.betweenness[0], n, w.directed) {
+            let b = normalise_betweenness(&pc.betweenness[0], n, w.directed);
+            for v in file_order(&g, &b) {
                 let _ = writeln!(text, "{v}");
             }
             finish(secs, out, &text);
@@ -87,7 +91,7 @@ fn main() {
         "closeness" => {
             let c = closeness_all(w);
             let secs = start.elapsed().as_secs_f64();
-            for (sum, r, h) in c {
+            for (sum, r, h) in file_order(&g, &c) {
                 let _ = writeln!(text, "{} {}", closeness(sum, r, n), h);
             }
             finish(secs, out, &text);
@@ -96,7 +100,8 @@ fn main() {
             let cuts: Vec<f64> = arg.split(',').map(|x| x.parse().expect("cutoff")).collect();
             let pc = path_centrality(w, &PathOptions::all(&cuts));
             let secs = start.elapsed().as_secs_f64();
-            for v in 0..n {
+            for i in 0..n as u32 {
+                let v = g.node_at(i) as usize;
                 let row: Vec<String> = (0..cuts.len())
                     .map(|k| format!("{} {}", pc.betweenness[k][v], pc.harmonic[k][v]))
                     .collect();
@@ -106,10 +111,14 @@ fn main() {
         }
         "approx" => {
             let k: usize = arg.parse().expect("k");
-            let est = approx_betweenness(w, k, 1, 0.1);
+            let sample = sample_sources(n, k, 1)
+                .into_iter()
+                .map(|i| g.node_at(i))
+                .collect();
+            let est = approx_betweenness_from(w, sample, 0.1);
             let secs = start.elapsed().as_secs_f64();
             let _ = writeln!(text, "{}", est.epsilon);
-            for v in est.normalised {
+            for v in file_order(&g, &est.normalised) {
                 let _ = writeln!(text, "{v}");
             }
             finish(secs, out, &text);
@@ -119,6 +128,13 @@ fn main() {
             std::process::exit(2);
         }
     }
+}
+
+/// Per-node values listed in file order.
+fn file_order<T: Copy>(g: &RoadGraph, values: &[T]) -> Vec<T> {
+    (0..values.len() as u32)
+        .map(|i| values[g.node_at(i) as usize])
+        .collect()
 }
 
 fn finish(secs: f64, out: &str, text: &str) {

@@ -26,6 +26,8 @@
 //!   exact and sampled betweenness; [`generate`]: seeded synthetic graphs.
 //! - [`shard`]: sweeps and matrices split into shards (`--shard I/N`), each
 //!   writing a part file, and the checks that merge them back.
+//! - [`progress`]: progress bars on standard error for long work, drawn only
+//!   when standard error is a terminal.
 //!
 //! ## Conventions
 //! Coordinates are WGS84 degrees with **longitude as x and latitude as y**.
@@ -64,6 +66,7 @@ pub mod geometry;
 pub mod io;
 pub mod model;
 mod network;
+pub mod progress;
 pub mod render;
 pub mod road;
 pub mod scenario;

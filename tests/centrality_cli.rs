@@ -208,7 +208,7 @@ proptest! {
         arcs.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)));
         arcs.dedup_by(|later, first| later.0 == first.0 && later.1 == first.1);
         let cuts = [f64::INFINITY];
-        let got = path_centrality(&g, &PathOptions { cutoffs: &cuts, sources: None, targets: None, population: None });
+        let got = path_centrality(&g, &PathOptions::all(&cuts));
         let want = brute_betweenness(n, &arcs);
         let halve = if g.directed { 1.0 } else { 0.5 };
         for (v, w) in want.iter().enumerate() {

@@ -89,6 +89,7 @@ fn run(file: &str) {
         sources: None,
         targets: None,
         population: Some(&c.pop),
+        ..PathOptions::all(&cuts)
     };
     let out = path_centrality(&c.g, &opt);
     let directed = c.g.directed;
@@ -197,6 +198,7 @@ fn results_do_not_depend_on_the_thread_count() {
         sources: None,
         targets: None,
         population: Some(&c.pop),
+        ..PathOptions::all(&cuts)
     };
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)

@@ -264,7 +264,7 @@ proptest! {
         let all: Vec<u32> = (0..n as u32).collect();
         let g = city_graph(&net, &all, false);
         let cuts = [f64::INFINITY, 40.0];
-        let want = path_centrality(&g, &PathOptions { cutoffs: &cuts, sources: None, targets: None, population: None });
+        let want = path_centrality(&g, &PathOptions::all(&cuts));
         for (k, (got_row, want_row)) in bc.iter().zip(&want.betweenness).enumerate() {
             for (v, (got, want)) in got_row.iter().zip(want_row).enumerate() {
                 let w = if g.directed { *want } else { 2.0 * want };

@@ -11,6 +11,15 @@ agree with agglo's, and writes BENCHMARKS.md with the table and an SVG plot.
     cargo build --release --examples
     /tmp/peervenv/bin/python benches/peers/run.py --sizes 2000,10000,100000
 
+`--mesh N` (default 8000; 0 skips it) adds the city-network shape: a
+k-nearest-neighbour mesh (k = 3) of N cities in a 4°×4° box, single-mode
+(road links at 60 km/h over 1.2 × the great-circle km), written as
+`cities.csv`/`links.csv`/`agglomerations.csv` (one agglomeration `all`). agglo
+is timed as a whole process (`agglo --data DIR centrality --agglomeration all
+--measures betweenness --format csv`, loading and writing included, peak
+memory from `/usr/bin/time`); the peers read `links.csv` and are timed on
+their computation alone.
+
 Not run in CI.
 """
 import argparse, json, math, os, statistics, subprocess, sys, tempfile, time
@@ -37,6 +46,70 @@ def read_gr(path):
     return n, sorted((u, v, w) for (u, v), w in edges.items())
 
 
+MESH_K = 3
+
+
+def knn_mesh(n, seed=42):
+    """N seeded points in a 4°×4° box, each linked to its MESH_K nearest
+    (planar distance), as sorted unique (a, b) pairs with a < b."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    lon = 112.0 + 4.0 * rng.random(n)
+    lat = 28.0 + 4.0 * rng.random(n)
+    x = lon * math.cos(math.radians(30.0)) * 111.195
+    y = lat * 111.195
+    edges = set()
+    for lo in range(0, n, 512):
+        hi = min(n, lo + 512)
+        d = (x[lo:hi, None] - x[None, :]) ** 2 + (y[lo:hi, None] - y[None, :]) ** 2
+        for i in range(hi - lo):
+            d[i, lo + i] = np.inf
+        nb = np.argpartition(d, MESH_K, axis=1)[:, :MESH_K]
+        for i in range(hi - lo):
+            for j in nb[i]:
+                a, b = lo + i, int(j)
+                edges.add((min(a, b), max(a, b)))
+    return lon, lat, sorted(edges)
+
+
+def haversine_km(lon1, lat1, lon2, lat2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def write_mesh(n, folder):
+    """Writes the mesh as an agglo data folder; returns (nodes, links)."""
+    lon, lat, edges = knn_mesh(n)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "cities.csv"), "w") as f:
+        f.write("id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min\n")
+        for i in range(n):
+            f.write(f"c{i},City {i},城{i},Mesh,,{lon[i]:.6f},{lat[i]:.6f},{10000 + (i * 7919) % 990000},,,,\n")
+    with open(os.path.join(folder, "links.csv"), "w") as f:
+        f.write("from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n")
+        for a, b in edges:
+            km = 1.2 * haversine_km(lon[a], lat[a], lon[b], lat[b])
+            f.write(f"c{a},c{b},road,{km!r},{km!r},,,,false,mesh\n")
+    with open(os.path.join(folder, "agglomerations.csv"), "w") as f:
+        f.write("id,name,name_zh,kind,cores,members\n")
+        f.write(f"all,All,全部,city-cluster,c0,{';'.join(f'c{i}' for i in range(n))}\n")
+    return n, len(edges)
+
+
+def read_links(folder):
+    """(n, sorted (u, v, minutes)) from a mesh folder's links.csv."""
+    import csv
+    with open(os.path.join(folder, "cities.csv")) as f:
+        n = sum(1 for _ in f) - 1
+    edges = []
+    with open(os.path.join(folder, "links.csv")) as f:
+        for r in csv.DictReader(f):
+            edges.append((int(r["from"][1:]), int(r["to"][1:]), float(r["minutes"])))
+    return n, edges
+
+
 def sources(n):
     step = max(n // 100, 1)
     return [(1 + i * step) % n for i in range(min(100, n))]
@@ -48,7 +121,7 @@ def points(n, k):
 
 def worker(peer, kernel, gr, out, arg, threads):
     """Runs one kernel in one peer; prints {"seconds": ...}."""
-    n, edges = read_gr(gr)
+    n, edges = read_links(gr) if os.path.isdir(gr) else read_gr(gr)
     res = []
     if peer == "networkx":
         import networkx as nx
@@ -223,6 +296,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--agglo", default=os.environ.get("AGGLO_TARGET", "target/release"))
     ap.add_argument("--out", default="BENCHMARKS.md")
+    ap.add_argument("--mesh", type=int, default=8000,
+                    help="cities of the k-nearest-neighbour mesh read as CSV by `agglo centrality` (0: none)")
     ap.add_argument("--worker", nargs=6, metavar=("PEER", "KERNEL", "GR", "OUT", "ARG", "THREADS"))
     a = ap.parse_args()
     if a.worker:
@@ -234,7 +309,7 @@ def main():
     work = tempfile.mkdtemp(prefix="agglo-peers-")
     agglo, kern = os.path.join(a.agglo, "agglo"), os.path.join(a.agglo, "examples", "road_kernels")
     graphs = []
-    for s in [int(x) for x in a.sizes.split(",")]:
+    for s in [int(x) for x in a.sizes.split(",") if x]:
         prefix = os.path.join(work, f"rg{s}")
         subprocess.run([agglo, "road", "generate", "--nodes", str(s), "--seed", "42", "--out", prefix], check=True)
         graphs.append((f"random geometric {s}", prefix + ".gr"))
@@ -248,6 +323,8 @@ def main():
             versions[p] = __import__(p).__version__
         except Exception as e:  # noqa
             versions[p] = f"missing ({e})"
+    if a.mesh:
+        mesh_rows(a, agglo, work, rows, versions)
     for name, gr in graphs:
         n, edges = read_gr(gr)
         for kernel in KERNELS:
@@ -328,6 +405,86 @@ def main():
                 print(rows[-1], flush=True)
                 flush(a, rows, versions)
     flush(a, rows, versions, done=True)
+
+
+def time_process(cmd, env, out, timeout):
+    """Runs cmd under /usr/bin/time, stdout to out: (seconds, peak KB) or an error string."""
+    try:
+        with open(out, "w") as f:
+            p = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M"] + cmd, env=env, stdout=f,
+                               stderr=subprocess.PIPE, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    last = [l for l in p.stderr.splitlines() if l.startswith("TIME ")]
+    if p.returncode != 0 or not last:
+        return "error: " + (p.stderr.strip().splitlines() or ["?"])[-1][:80]
+    _, secs, kb = last[-1].split()
+    return float(secs), int(kb)
+
+
+def mesh_rows(a, agglo, work, rows, versions):
+    """The city-network shape: agglo centrality as a whole process against the peers' betweenness."""
+    import csv
+    folder = os.path.join(work, f"mesh{a.mesh}")
+    n, m = write_mesh(a.mesh, folder)
+    name = f"k-nearest mesh {a.mesh} (CSV)"
+    cmd = [agglo, "--data", folder, "centrality", "--agglomeration", "all", "--measures", "betweenness",
+           "--format", "csv"]
+    base, mine = {}, None
+    for threads in (1, 2):
+        out = os.path.join(work, f"agglo-mesh-{threads}.csv")
+        env = dict(os.environ, RAYON_NUM_THREADS=str(threads))
+        runs = []
+        for _ in range(a.repeat):
+            r = time_process(cmd, env, out, a.timeout * 5)
+            if not isinstance(r, tuple):
+                runs = [r]
+                break
+            runs.append(r)
+        if isinstance(runs[0], tuple):
+            secs = statistics.median(r[0] for r in runs)
+            kb = max(r[1] for r in runs)
+            base[threads] = secs
+            with open(out) as f:
+                mine = {int(r["id"][1:]): float(r["betweenness"]) for r in csv.DictReader(f)}
+            agree = f"reference (whole process, peak {kb / 1024:.0f} MB)"
+        else:
+            secs, agree = runs[0], "-"
+        rows.append(dict(graph=name, n=n, m=m, kernel="betweenness", tool="agglo", threads=threads,
+                         secs=secs, runs=len(runs), ratio="1", agree=agree))
+        print(rows[-1], flush=True)
+        flush(a, rows, versions)
+    pairs = (n - 1) * (n - 2) / 2
+    for peer in ("igraph", "networkit"):
+        threads = 2 if peer == "networkit" else 1
+        out = os.path.join(work, f"{peer}-mesh.txt")
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+        cmd = [sys.executable, __file__, "--worker", peer, "betweenness", folder, out, "", str(threads)]
+        times = []
+        for _ in range(a.repeat):
+            t = run(cmd, env, a.timeout)
+            if not isinstance(t, float):
+                times = [t]
+                break
+            times.append(t)
+        t = statistics.median(times) if isinstance(times[0], float) else times[0]
+        ratio, ag = "-", "-"
+        if isinstance(t, float) and threads in base:
+            ratio = f"{t / base[threads]:.2f}"
+            theirs = [x[0] * pairs for x in load(out)]
+            # agglo prints raw betweenness with 2 decimals.
+            diff = [abs(theirs[i] - mine[i]) - 1e-6 * abs(mine[i]) for i in range(n)]
+            off = [i for i in range(n) if diff[i] > 0.005]
+            if not off:
+                ag = "yes (raw, to the 0.005 printed)"
+            else:
+                worst = max(off, key=lambda i: diff[i])
+                ag = (f"{n - len(off)} of {n} nodes (raw, to the 0.005 printed); "
+                      f"c{worst}: {mine[worst]:.2f} vs {theirs[worst]:.2f}")
+        rows.append(dict(graph=name, n=n, m=m, kernel="betweenness", tool=peer, threads=threads,
+                         secs=t, runs=len(times), ratio=ratio, agree=ag))
+        print(rows[-1], flush=True)
+        flush(a, rows, versions)
 
 
 def flush(a, rows, versions, done=False):
@@ -415,6 +572,11 @@ def write_md(a, rows, versions, done):
         "(agglo: one pass; igraph: one call per cutoff and measure; no other peer has it); "
         f"**approx**: betweenness from {APPROX_K} sampled sources (error against the exact values, and agglo's "
         "Hoeffding bound ε at δ = 0.1).", "",
+        f"City network (`--mesh`): a k-nearest-neighbour mesh (k = {MESH_K}) of cities in a 4°×4° box, one road "
+        "link per neighbour pair, written as `cities.csv`/`links.csv`; agglo's row is the **whole process** "
+        "`agglo --data DIR centrality --agglomeration all --measures betweenness --format csv` (loading, "
+        "parsing, writing the CSV; peak memory from `/usr/bin/time`), the peers' rows their computation alone "
+        "(igraph `betweenness(weights=)`, NetworKit `Betweenness`).", "",
         "| graph | nodes | edges | kernel | tool | threads | seconds | runs | ratio | agrees |",
         "|---|---:|---:|---|---|---:|---:|---:|---:|---|",
     ]

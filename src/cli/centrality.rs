@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use agglo::algorithms::centrality::{
-    CentralityOptions, CityCentrality, Decay, Scope, Weight, agglomeration_centrality,
+    CentralityOptions, CityCentrality, Decay, Measures, Scope, Weight, agglomeration_centrality,
 };
 use agglo::io::round6;
 use agglo::{Agglomeration, Cell, Table};
@@ -159,13 +159,34 @@ pub(super) fn values_of(m: &str, r: &CityCentrality) -> Vec<Option<f64>> {
     }
 }
 
+/// The families of measures that the output columns `names` need.
+pub(super) fn measures_for<'a>(names: impl IntoIterator<Item = &'a str>) -> Measures {
+    let mut m = Measures::NONE;
+    for name in names {
+        match name {
+            "betweenness" | "betweenness_norm" => m.betweenness = true,
+            "pop_betweenness" => m.pop_betweenness = true,
+            "closeness" | "harmonic" => m.closeness = true,
+            "straightness" => m.straightness = true,
+            x if x.starts_with("access_") => m.accessibility = true,
+            _ => {}
+        }
+    }
+    m
+}
+
 /// Competition ranks (1 = highest; equal values share a rank), missing last.
+///
+/// # Complexity
+/// O(n log n).
 fn ranks(values: &[Option<f64>]) -> Vec<usize> {
+    let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
+    sorted.sort_by(|a, b| b.total_cmp(a));
     values
         .iter()
         .map(|v| match v {
             None => values.len(),
-            Some(x) => 1 + values.iter().filter(|o| o.is_some_and(|y| y > *x)).count(),
+            Some(x) => 1 + sorted.partition_point(|y| y > x),
         })
         .collect()
 }
@@ -229,6 +250,7 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
             },
         ],
         model: a.model.model()?,
+        measures: measures_for(measures.iter().copied().chain([a.sort.as_str()])),
     };
     let aggs: Vec<&Agglomeration> = match &a.agglomeration {
         Some(q) => vec![net.find_agglomeration(q)?],

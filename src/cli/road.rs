@@ -13,8 +13,8 @@ use agglo::generate::{radius_for_degree, random_geometric_points};
 use agglo::io::write_file_set;
 use agglo::road::{
     DimacsOptions, GeoJsonOptions, NodeIndex, RoadGraph, SearchSpace, SnapError,
-    approx_betweenness, matrix, pair_stamp, read_csv_edges, read_dimacs, read_geojson_roads,
-    road_circle, write_dimacs,
+    approx_betweenness_from, matrix, pair_stamp, read_csv_edges, read_dimacs, read_geojson_roads,
+    road_circle, sample_sources, write_dimacs,
 };
 use agglo::{Cell, Table};
 use anyhow::{Context, bail};
@@ -602,6 +602,42 @@ pub fn merge_matrix_parts(parts: &[Part]) -> anyhow::Result<String> {
     road_matrix_text(&ids, &m, &snaps, part_format(p)?)
 }
 
+/// Graphs whose nodes × arcs reach this get a time estimate before the exact
+/// kernel (below it the run takes seconds).
+const ESTIMATE_WORK: f64 = 5e9;
+/// Runs estimated longer than this (seconds) are announced on stderr.
+const WARN_SECONDS: f64 = 180.0;
+
+/// Before an exact all-pairs run estimated to last minutes, says how long
+/// and how to sample instead.
+fn warn_if_long(gr: &agglo::algorithms::centrality::WGraph, opt: &PathOptions) {
+    let n = gr.node_count();
+    if (n as f64) * (gr.arc_count() as f64) < ESTIMATE_WORK {
+        return;
+    }
+    let secs = agglo::algorithms::centrality::estimate_seconds(gr, opt, 4);
+    if secs > WARN_SECONDS {
+        let threads = rayon::current_num_threads();
+        let k = 1000.min(n);
+        eprintln!(
+            "agglo: exact centrality from all {n} sources will take about {} on {threads} thread(s) (timed on 4 sources); `--sample {k}` estimates betweenness in about {} (Ctrl-C to stop)",
+            human_secs(secs),
+            human_secs(secs * k as f64 / n as f64),
+        );
+    }
+}
+
+/// "42 s", "17 min", "3.2 h".
+fn human_secs(s: f64) -> String {
+    if s < 120.0 {
+        format!("{s:.0} s")
+    } else if s < 7200.0 {
+        format!("{:.0} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
+}
+
 fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
     if a.within.iter().any(|w| !(w.is_finite() && *w > 0.0)) {
         bail!("--within takes positive minutes, e.g. 30,60");
@@ -621,7 +657,13 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
         if !a.within.is_empty() {
             bail!("--within is not available with --sample");
         }
-        let est = approx_betweenness(gr, k, a.seed, a.delta);
+        // Sampled in file order, so the sample does not depend on the
+        // internal numbering.
+        let sample = sample_sources(n, k, a.seed)
+            .into_iter()
+            .map(|i| g.node_at(i))
+            .collect();
+        let est = approx_betweenness_from(gr, sample, a.delta);
         eprintln!(
             "betweenness estimated from {} of {} sources: every value within ±{:.4} of the exact normalised betweenness with probability ≥ {}",
             est.sources.len(),
@@ -632,7 +674,7 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
         order.sort_by(|&x, &y| {
             est.normalised[y as usize]
                 .total_cmp(&est.normalised[x as usize])
-                .then(x.cmp(&y))
+                .then(g.file_index(x).cmp(&g.file_index(y)))
         });
         t = Table::new(&["node", "lon", "lat", "betweenness_est", "epsilon"]);
         for &v in order.iter().take(if a.top == 0 { n } else { a.top }) {
@@ -647,6 +689,7 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
     } else {
         let mut cuts = vec![f64::INFINITY];
         cuts.extend(a.within.iter().copied());
+        warn_if_long(gr, &PathOptions::all(&cuts));
         let pc = path_centrality(gr, &PathOptions::all(&cuts));
         let bn: Vec<Vec<f64>> = pc
             .betweenness
@@ -656,7 +699,7 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
         order.sort_by(|&x, &y| {
             bn[0][y as usize]
                 .total_cmp(&bn[0][x as usize])
-                .then(x.cmp(&y))
+                .then(g.file_index(x).cmp(&g.file_index(y)))
         });
         let mut head: Vec<String> = vec!["node".into(), "lon".into(), "lat".into()];
         for &c in &cuts {

@@ -61,8 +61,13 @@ pub fn sample_sources(n: usize, k: usize, seed: u64) -> Vec<u32> {
 /// # Complexity
 /// O(k·(m + n log n)): k single-source Brandes passes instead of n.
 pub fn approx_betweenness(g: &WGraph, k: usize, seed: u64, delta: f64) -> ApproxBetweenness {
+    approx_betweenness_from(g, sample_sources(g.node_count(), k, seed), delta)
+}
+
+/// [`approx_betweenness`] from given distinct `sources` (for instance a
+/// sample drawn in another numbering of the nodes).
+pub fn approx_betweenness_from(g: &WGraph, sources: Vec<u32>, delta: f64) -> ApproxBetweenness {
     let n = g.node_count();
-    let sources = sample_sources(n, k, seed);
     let mut mask = vec![false; n];
     for &s in &sources {
         mask[s as usize] = true;
@@ -71,10 +76,9 @@ pub fn approx_betweenness(g: &WGraph, k: usize, seed: u64, delta: f64) -> Approx
     let pc = path_centrality(
         g,
         &PathOptions {
-            cutoffs: &cuts,
             sources: Some(&mask),
-            targets: None,
-            population: None,
+            closeness: false,
+            ..PathOptions::all(&cuts)
         },
     );
     let scale = n as f64 / sources.len().max(1) as f64;

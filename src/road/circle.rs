@@ -50,7 +50,8 @@ pub fn road_circle(
         let key = ((p.0 / cell).floor() as i64, (p.1 / cell).floor() as i64);
         let r = (budget - t) * km_per_min;
         let e = best.entry(key).or_insert((r, v));
-        if r > e.0 || (r == e.0 && v < e.1) {
+        // Ties go to the node first in the file, whatever the numbering.
+        if r > e.0 || (r == e.0 && g.file_index(v) < g.file_index(e.1)) {
             *e = (r, v);
         }
     }

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use crate::algorithms::centrality::{RELABEL_MIN, WGraph};
 use crate::algorithms::heap::IndexedHeap;
 use crate::algorithms::marks::{Marks, REACHED, SETTLED};
+use crate::progress::Progress;
 
 /// Sources per parallel task (results do not depend on the thread count).
 const CHUNK: usize = 16;
@@ -125,16 +126,16 @@ impl SearchSpace {
 /// # Complexity
 /// O(k·(m + n log n)) for k points at worst.
 pub fn matrix(g: &WGraph, points: &[u32]) -> Vec<Vec<f64>> {
-    if g.node_count() < RELABEL_MIN || points.len() < RELABEL_MIN_POINTS {
+    if g.node_count() < RELABEL_MIN || points.len() < RELABEL_MIN_POINTS || g.is_local_order() {
         return matrix_in_order(g, points);
     }
-    let order = g.bfs_order();
+    let (h, order) = g.bfs_relabelled();
     let mut new_id = vec![0u32; order.len()];
     for (i, &v) in order.iter().enumerate() {
         new_id[v as usize] = i as u32;
     }
     let relabelled: Vec<u32> = points.iter().map(|&p| new_id[p as usize]).collect();
-    matrix_in_order(&g.relabelled(&order), &relabelled)
+    matrix_in_order(&h, &relabelled)
 }
 
 /// Points from which [`matrix`] relabels a large graph.
@@ -147,7 +148,8 @@ fn matrix_in_order(g: &WGraph, points: &[u32]) -> Vec<Vec<f64>> {
         is_target[p as usize] = true;
     }
     let distinct = is_target.iter().filter(|&&b| b).count();
-    points
+    let progress = Progress::new(points.len() as u64, "rows");
+    let rows = points
         .par_chunks(CHUNK)
         .flat_map_iter(|chunk| {
             let mut ws = SearchSpace::new(n);
@@ -159,7 +161,10 @@ fn matrix_in_order(g: &WGraph, points: &[u32]) -> Vec<Vec<f64>> {
                 })
                 .collect::<Vec<_>>()
         })
-        .collect()
+        .inspect(|_| progress.inc(1))
+        .collect();
+    progress.finish();
+    rows
 }
 
 /// For every node: (sum of distances to the nodes it reaches, number of
@@ -175,11 +180,11 @@ fn matrix_in_order(g: &WGraph, points: &[u32]) -> Vec<Vec<f64>> {
 /// O(n·(m + n log n)).
 pub fn closeness_all(g: &WGraph) -> Vec<(f64, u32, f64)> {
     let n = g.node_count();
-    if n < RELABEL_MIN {
+    if n < RELABEL_MIN || g.is_local_order() {
         return closeness_in_order(g);
     }
-    let order = g.bfs_order();
-    let inner = closeness_in_order(&g.relabelled(&order));
+    let (h, order) = g.bfs_relabelled();
+    let inner = closeness_in_order(&h);
     let mut out = vec![(0.0, 0, 0.0); n];
     for (i, x) in inner.into_iter().enumerate() {
         out[order[i] as usize] = x;

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::algorithms::Workspace;
-use crate::algorithms::centrality::{CentralityOptions, Decay, agglomeration_centrality};
+use crate::algorithms::centrality::{CentralityOptions, Decay, Measures, agglomeration_centrality};
 use crate::algorithms::{CircleOrigin, DelineateOptions, delineate, gini, origins_of};
 use crate::model::CityIdx;
 use crate::network::Network;
@@ -204,6 +204,11 @@ fn measure(net: &Network, opt: &EvalOptions) -> Evaluation {
         decays: vec![Decay::Exponential {
             half_life: ACCESS_HALF_LIFE,
         }],
+        // Only the betweenness ranking is used.
+        measures: Measures {
+            betweenness: true,
+            ..Measures::NONE
+        },
         ..CentralityOptions::default()
     };
     let aggs = net

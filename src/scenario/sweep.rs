@@ -367,6 +367,7 @@ pub fn sweep_shard(
             / aggs.len() as f64
     };
     let base_gini = mean_gini(&base_access);
+    let progress = crate::progress::Progress::new(candidates.len() as u64, "candidates");
     let mut results: Vec<SweepResult> = (0..candidates.len())
         .into_par_iter()
         .map_init(
@@ -407,7 +408,9 @@ pub fn sweep_shard(
                 }
             },
         )
+        .inspect(|_| progress.inc(1))
         .collect();
+    progress.finish();
     rank(&mut results, opt.objective);
     Ok(results)
 }

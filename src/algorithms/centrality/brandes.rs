@@ -11,9 +11,12 @@
 
 use rayon::prelude::*;
 
+use super::accessibility::Decay;
 use super::graph::WGraph;
 use crate::algorithms::heap::IndexedHeap;
 use crate::algorithms::marks::{Marks, REACHED, SETTLED};
+use crate::network::haversine_km;
+use crate::progress::Progress;
 
 /// Relative tolerance under which two path lengths count as equal.
 pub const TIE_TOLERANCE: f64 = 1e-9;
@@ -29,33 +32,63 @@ fn tie_len(a: f64, b: f64) -> bool {
     (a - b).abs() <= TIE_TOLERANCE * hi
 }
 
-/// What to compute.
+/// What to compute. Only the measures asked for are computed: a run for
+/// betweenness alone does no closeness, accessibility or straightness sums
+/// and a run without `population` no population-weighted dependencies.
 #[derive(Debug, Clone)]
 pub struct PathOptions<'a> {
-    /// Distance cutoffs; `f64::INFINITY` means none. Every measure is
-    /// returned once per cutoff, in this order.
+    /// Distance cutoffs; `f64::INFINITY` means none. Betweenness and
+    /// closeness are returned once per cutoff, in this order; searches stop
+    /// at the largest.
     pub cutoffs: &'a [f64],
     /// Nodes whose shortest paths start there (default: all).
     pub sources: Option<&'a [bool]>,
     /// Nodes that count as destinations (default: all).
     pub targets: Option<&'a [bool]>,
-    /// Weights of the nodes for population-weighted betweenness.
+    /// Whether to compute betweenness.
+    pub betweenness: bool,
+    /// Whether to compute distance sums, reach and harmonic closeness.
+    pub closeness: bool,
+    /// Weights of the nodes for population-weighted betweenness (computed
+    /// only when given).
     pub population: Option<&'a [f64]>,
+    /// Accessibility of each source (computed only when given).
+    pub access: Option<Access<'a>>,
+    /// Node coordinates (lon, lat) for straightness (computed only when
+    /// given): the graph's weights are then taken as route km.
+    pub straightness: Option<&'a [(f64, f64)]>,
+}
+
+/// Accessibility asked of [`path_centrality`]: for each source s and decay f,
+/// `Σ_t weights[t] · f(d(s, t))` over the targets t reached within the
+/// largest cutoff, s itself included at distance 0 when it is a target.
+#[derive(Debug, Clone, Copy)]
+pub struct Access<'a> {
+    /// Decays, one result row each.
+    pub decays: &'a [Decay],
+    /// Weight (population) of each node.
+    pub weights: &'a [f64],
 }
 
 impl<'a> PathOptions<'a> {
-    /// Every node a source and a target, no populations, for `cutoffs`.
+    /// Every node a source and a target; betweenness and closeness for
+    /// `cutoffs`; no populations, accessibility or straightness.
     pub fn all(cutoffs: &'a [f64]) -> PathOptions<'a> {
         PathOptions {
             cutoffs,
             sources: None,
             targets: None,
+            betweenness: true,
+            closeness: true,
             population: None,
+            access: None,
+            straightness: None,
         }
     }
 }
 
-/// Results per cutoff, each a value per node.
+/// Results per cutoff, each a value per node. A measure that was not asked
+/// for ([`PathOptions`]) has no rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathCentrality {
     /// Raw betweenness: the sum over ordered (source, target) pairs of the
@@ -71,6 +104,13 @@ pub struct PathCentrality {
     pub reached: Vec<Vec<u32>>,
     /// Harmonic closeness: Σ 1/d over reached destinations.
     pub harmonic: Vec<Vec<f64>>,
+    /// Accessibility per decay of [`Access`] (0 for nodes that are not
+    /// sources).
+    pub accessibility: Vec<Vec<f64>>,
+    /// Straightness (one row): the mean over the targets t ≠ s reached of
+    /// great-circle km / route km; `None` when none is reached or the node
+    /// is not a source.
+    pub straightness: Vec<Vec<Option<f64>>>,
 }
 
 struct Work {
@@ -105,33 +145,44 @@ impl Work {
 /// of destinations reached, harmonic sum.
 type SourceFigures = (f64, u32, f64);
 
-/// What one parallel task adds up: dependencies per cutoff over every node,
-/// and the closeness figures of each of its sources.
+/// What one source contributes to its own row: closeness figures per cutoff,
+/// accessibility per decay, straightness.
+struct SourceRow {
+    source: u32,
+    closeness: Vec<SourceFigures>,
+    access: Vec<f64>,
+    straightness: Option<f64>,
+}
+
+/// What one parallel task adds up: dependencies per cutoff over every node
+/// (only when asked for), and the row of each of its sources.
 struct Acc {
     bc: Vec<Vec<f64>>,
     pbc: Vec<Vec<f64>>,
-    /// Per source of the task: (source, per cutoff (distance sum, reached,
-    /// harmonic)).
-    closeness: Vec<(u32, Vec<SourceFigures>)>,
+    rows: Vec<SourceRow>,
 }
 
 impl Acc {
-    fn new(n: usize, k: usize, weighted: bool) -> Acc {
-        Acc {
-            bc: vec![vec![0.0; n]; k],
-            pbc: if weighted {
+    fn new(n: usize, k: usize, opt: &PathOptions) -> Acc {
+        let rows = |on: bool| {
+            if on {
                 vec![vec![0.0; n]; k]
             } else {
-                vec![Vec::new(); k]
-            },
-            closeness: Vec::new(),
+                Vec::new()
+            }
+        };
+        Acc {
+            bc: rows(opt.betweenness),
+            pbc: rows(opt.population.is_some()),
+            rows: Vec::new(),
         }
     }
 }
 
 /// One source: Dijkstra (bounded by the largest cutoff) counting shortest
-/// paths as it settles nodes, then for every cutoff the dependencies in
-/// reverse settled order, each node pulling from its tight successors.
+/// paths as it settles nodes, then the source's own sums and, for every
+/// cutoff, the dependencies in reverse settled order, each node pulling from
+/// its tight successors.
 fn single_source(g: &WGraph, s: u32, opt: &PathOptions, w: &mut Work, acc: &mut Acc) {
     let max_cut = opt.cutoffs.iter().copied().fold(0.0, f64::max);
     let limit = max_cut * (1.0 + TIE_TOLERANCE);
@@ -176,28 +227,67 @@ fn single_source(g: &WGraph, s: u32, opt: &PathOptions, w: &mut Work, acc: &mut 
         }
     }
     let is_target = |v: u32| opt.targets.is_none_or(|t| t[v as usize]);
-    let mut row = Vec::with_capacity(opt.cutoffs.len());
+    let mut row = SourceRow {
+        source: s,
+        closeness: Vec::new(),
+        access: Vec::new(),
+        straightness: None,
+    };
+    if let Some(a) = &opt.access {
+        row.access = vec![0.0; a.decays.len()];
+        for &v in &w.order {
+            if is_target(v) {
+                let (d, p) = (w.dist[v as usize], a.weights[v as usize]);
+                for (x, decay) in row.access.iter_mut().zip(a.decays) {
+                    *x += p * decay.weight(d);
+                }
+            }
+        }
+    }
+    if let Some(xy) = opt.straightness {
+        let (lon, lat) = xy[s as usize];
+        let (mut sum, mut count) = (0.0, 0u32);
+        for &v in &w.order[1..] {
+            let d = w.dist[v as usize];
+            if d > 0.0 && is_target(v) {
+                let (lo, la) = xy[v as usize];
+                sum += haversine_km(lon, lat, lo, la) / d;
+                count += 1;
+            }
+        }
+        row.straightness = (count > 0).then(|| sum / count as f64);
+    }
     for (k, &cut) in opt.cutoffs.iter().enumerate() {
         // Lengths within the tie tolerance of the cutoff count as within it,
         // as the search above.
         let cut_lim = cut * (1.0 + TIE_TOLERANCE);
-        // Distance sums, reach and harmonic closeness of the source.
-        let (mut dsum, mut reached, mut harm) = (0.0, 0u32, 0.0);
-        for &v in &w.order[1..] {
-            let d = w.dist[v as usize];
-            if d <= cut_lim && is_target(v) {
-                dsum += d;
-                reached += 1;
-                harm += 1.0 / d;
+        if opt.closeness {
+            // Distance sums, reach and harmonic closeness of the source.
+            let (mut dsum, mut reached, mut harm) = (0.0, 0u32, 0.0);
+            for &v in &w.order[1..] {
+                let d = w.dist[v as usize];
+                if d <= cut_lim && is_target(v) {
+                    dsum += d;
+                    reached += 1;
+                    harm += 1.0 / d;
+                }
+            }
+            row.closeness.push((dsum, reached, harm));
+        }
+        match (opt.betweenness, opt.population.is_some()) {
+            (false, false) => {}
+            (true, false) => {
+                dependencies::<true, false>(g, s, cut_lim, opt, w, &mut acc.bc[k], &mut [])
+            }
+            (false, true) => {
+                dependencies::<false, true>(g, s, cut_lim, opt, w, &mut [], &mut acc.pbc[k])
+            }
+            (true, true) => {
+                dependencies::<true, true>(g, s, cut_lim, opt, w, &mut acc.bc[k], &mut acc.pbc[k])
             }
         }
-        row.push((dsum, reached, harm));
-        match opt.population {
-            None => dependencies::<false>(g, s, cut_lim, opt, w, &mut acc.bc[k], &mut []),
-            Some(_) => dependencies::<true>(g, s, cut_lim, opt, w, &mut acc.bc[k], &mut acc.pbc[k]),
-        }
     }
-    acc.closeness.push((s, row));
+    acc.rows.push(row);
     for &v in &w.order {
         w.dist[v as usize] = f64::INFINITY;
         w.sigma[v as usize] = 0.0;
@@ -205,12 +295,12 @@ fn single_source(g: &WGraph, s: u32, opt: &PathOptions, w: &mut Work, acc: &mut 
     w.heap.clear();
 }
 
-/// Dependencies of one source within one cutoff, added to `bc` (and to `pbc`
-/// when `WEIGHTED`): δ(x) = σ(x) · Σ over tight successors y within the
-/// cutoff of (c(y) + δ(y)) / σ(y), with c(y) = 1 for a target y ≠ s (times
-/// the two populations for `pbc`). Successors settle after x, so reverse
-/// settled order has their coefficients ready.
-fn dependencies<const WEIGHTED: bool>(
+/// Dependencies of one source within one cutoff, added to `bc` (when `BC`)
+/// and to `pbc` (when `POP`): δ(x) = σ(x) · Σ over tight successors y within
+/// the cutoff of (c(y) + δ(y)) / σ(y), with c(y) = 1 for a target y ≠ s
+/// (times the two populations for `pbc`). Successors settle after x, so
+/// reverse settled order has their coefficients ready.
+fn dependencies<const BC: bool, const POP: bool>(
     g: &WGraph,
     s: u32,
     cut_lim: f64,
@@ -223,8 +313,10 @@ fn dependencies<const WEIGHTED: bool>(
     for &x in w.order.iter().rev() {
         let dx = w.dist[x as usize];
         if dx > cut_lim {
-            w.coef[x as usize] = 0.0;
-            if WEIGHTED {
+            if BC {
+                w.coef[x as usize] = 0.0;
+            }
+            if POP {
                 w.pcoef[x as usize] = 0.0;
             }
             continue;
@@ -232,21 +324,27 @@ fn dependencies<const WEIGHTED: bool>(
         let (mut pull, mut ppull) = (0.0, 0.0);
         for (y, wt) in g.out(x) {
             let dy = w.dist[y as usize];
-            if w.marks.get(y) == SETTLED && dy > dx && tie_len(dx + wt, dy) {
-                pull += w.coef[y as usize];
-                if WEIGHTED {
+            // Every node reached is settled (the queue is drained) and only
+            // those have a finite distance, so `dy` finite means settled.
+            if dy > dx && dy < f64::INFINITY && tie_len(dx + wt, dy) {
+                if BC {
+                    pull += w.coef[y as usize];
+                }
+                if POP {
                     ppull += w.pcoef[y as usize];
                 }
             }
         }
         let sx = w.sigma[x as usize];
-        let delta = sx * pull;
         let target = x != s && opt.targets.is_none_or(|t| t[x as usize]);
-        w.coef[x as usize] = (if target { 1.0 } else { 0.0 } + delta) / sx;
-        if x != s {
-            bc[x as usize] += delta;
+        if BC {
+            let delta = sx * pull;
+            w.coef[x as usize] = (if target { 1.0 } else { 0.0 } + delta) / sx;
+            if x != s {
+                bc[x as usize] += delta;
+            }
         }
-        if WEIGHTED {
+        if POP {
             let pdelta = sx * ppull;
             let pcx = if target {
                 ps * opt.population.map_or(1.0, |p| p[x as usize])
@@ -273,24 +371,32 @@ fn dependencies<const WEIGHTED: bool>(
 /// O(WAVE·n·k) memory for k cutoffs, whatever the number of sources.
 pub fn path_centrality(g: &WGraph, opt: &PathOptions) -> PathCentrality {
     let n = g.node_count();
-    if n < RELABEL_MIN {
+    if n < RELABEL_MIN || g.is_local_order() {
         return path_centrality_in_order(g, opt);
     }
-    let order = g.bfs_order();
-    let h = g.relabelled(&order);
-    let pick_bool = |m: &[bool]| -> Vec<bool> { order.iter().map(|&v| m[v as usize]).collect() };
-    let sources = opt.sources.map(pick_bool);
-    let targets = opt.targets.map(pick_bool);
-    let population: Option<Vec<f64>> = opt
-        .population
-        .map(|p| order.iter().map(|&v| p[v as usize]).collect());
+    let (h, order) = g.bfs_relabelled();
+    fn pick<T: Copy>(order: &[u32], m: &[T]) -> Vec<T> {
+        order.iter().map(|&v| m[v as usize]).collect()
+    }
+    let sources = opt.sources.map(|m| pick(&order, m));
+    let targets = opt.targets.map(|m| pick(&order, m));
+    let population = opt.population.map(|p| pick(&order, p));
+    let weights = opt.access.map(|a| pick(&order, a.weights));
+    let xy = opt.straightness.map(|m| pick(&order, m));
     let r = path_centrality_in_order(
         &h,
         &PathOptions {
             cutoffs: opt.cutoffs,
             sources: sources.as_deref(),
             targets: targets.as_deref(),
+            betweenness: opt.betweenness,
+            closeness: opt.closeness,
             population: population.as_deref(),
+            access: opt.access.map(|a| Access {
+                decays: a.decays,
+                weights: weights.as_deref().unwrap_or_default(),
+            }),
+            straightness: xy.as_deref(),
         },
     );
     fn back<T: Copy + Default>(order: &[u32], rows: Vec<Vec<T>>) -> Vec<Vec<T>> {
@@ -310,7 +416,34 @@ pub fn path_centrality(g: &WGraph, opt: &PathOptions) -> PathCentrality {
         distance_sum: back(&order, r.distance_sum),
         reached: back(&order, r.reached),
         harmonic: back(&order, r.harmonic),
+        accessibility: back(&order, r.accessibility),
+        straightness: back(&order, r.straightness),
     }
+}
+
+/// Seconds that [`path_centrality`] of `g` with `opt` would take on the
+/// current rayon pool, extrapolated from timing `probe` of its sources
+/// (spread evenly over them) one after the other: per-source time × sources
+/// / threads. Meant for warning before a run of minutes or hours; it costs
+/// `probe` single-source passes.
+pub fn estimate_seconds(g: &WGraph, opt: &PathOptions, probe: usize) -> f64 {
+    let n = g.node_count();
+    let sources: Vec<u32> = (0..n as u32)
+        .filter(|&s| opt.sources.is_none_or(|m| m[s as usize]))
+        .collect();
+    if sources.is_empty() || probe == 0 {
+        return 0.0;
+    }
+    let step = sources.len().div_ceil(probe);
+    let picked: Vec<u32> = sources.iter().step_by(step).copied().collect();
+    let mut w = Work::new(n);
+    let mut acc = Acc::new(n, opt.cutoffs.len(), opt);
+    let start = std::time::Instant::now();
+    for &s in &picked {
+        single_source(g, s, opt, &mut w, &mut acc);
+    }
+    let per_source = start.elapsed().as_secs_f64() / picked.len() as f64;
+    per_source * sources.len() as f64 / rayon::current_num_threads() as f64
 }
 
 /// Node count from which [`path_centrality`] relabels the graph.
@@ -320,6 +453,10 @@ pub const RELABEL_MIN: usize = 2048;
 /// before the next wave starts (a fixed number, so results do not depend on
 /// the number of threads).
 pub const WAVE: usize = 16;
+
+/// Graphs whose sources × arcs reach this show a progress bar (when standard
+/// error is a terminal): about a second of work.
+const PROGRESS_WORK: f64 = 3e8;
 
 /// Adds `part` to `total`, row by row and element by element.
 fn add_rows(total: &mut [Vec<f64>], part: &[Vec<f64>]) {
@@ -333,43 +470,72 @@ fn add_rows(total: &mut [Vec<f64>], part: &[Vec<f64>]) {
 fn path_centrality_in_order(g: &WGraph, opt: &PathOptions) -> PathCentrality {
     let n = g.node_count();
     let k = opt.cutoffs.len();
-    let weighted = opt.population.is_some();
     let sources: Vec<u32> = (0..n as u32)
         .filter(|&s| opt.sources.is_none_or(|m| m[s as usize]))
         .collect();
-    let mut bc = vec![vec![0.0; n]; k];
-    let mut pbc = vec![vec![0.0; n]; k];
-    let mut dsum = vec![vec![0.0; n]; k];
-    let mut reached = vec![vec![0u32; n]; k];
-    let mut harm = vec![vec![0.0; n]; k];
+    let rows = |on: bool| {
+        if on {
+            vec![vec![0.0; n]; k]
+        } else {
+            Vec::new()
+        }
+    };
+    let mut bc = rows(opt.betweenness);
+    let mut pbc = rows(opt.population.is_some());
+    let (mut dsum, mut reached, mut harm) = if opt.closeness {
+        (rows(true), vec![vec![0u32; n]; k], rows(true))
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let mut access = match &opt.access {
+        Some(a) => vec![vec![0.0; n]; a.decays.len()],
+        None => Vec::new(),
+    };
+    let mut straight = if opt.straightness.is_some() {
+        vec![vec![None; n]]
+    } else {
+        Vec::new()
+    };
+    let progress = if sources.len() as f64 * g.arc_count() as f64 >= PROGRESS_WORK {
+        Progress::new(sources.len() as u64, "sources")
+    } else {
+        Progress::hidden()
+    };
     for wave in sources.chunks(CHUNK * WAVE) {
         let partial: Vec<Acc> = wave
             .par_chunks(CHUNK)
             .map_init(
                 || Work::new(n),
                 |w, chunk| {
-                    let mut acc = Acc::new(n, k, weighted);
+                    let mut acc = Acc::new(n, k, opt);
                     for &s in chunk {
                         single_source(g, s, opt, w, &mut acc);
                     }
+                    progress.inc(chunk.len() as u64);
                     acc
                 },
             )
             .collect();
         for acc in partial {
             add_rows(&mut bc, &acc.bc);
-            if weighted {
-                add_rows(&mut pbc, &acc.pbc);
-            }
-            for (s, row) in acc.closeness {
-                for (kk, (d, r, h)) in row.into_iter().enumerate() {
-                    dsum[kk][s as usize] = d;
-                    reached[kk][s as usize] = r;
-                    harm[kk][s as usize] = h;
+            add_rows(&mut pbc, &acc.pbc);
+            for row in acc.rows {
+                let s = row.source as usize;
+                for (kk, (d, r, h)) in row.closeness.into_iter().enumerate() {
+                    dsum[kk][s] = d;
+                    reached[kk][s] = r;
+                    harm[kk][s] = h;
+                }
+                for (a, x) in access.iter_mut().zip(row.access) {
+                    a[s] = x;
+                }
+                if let Some(st) = straight.first_mut() {
+                    st[s] = row.straightness;
                 }
             }
         }
     }
+    progress.finish();
     if !g.directed {
         for v in bc.iter_mut().flatten() {
             *v /= 2.0;
@@ -389,6 +555,8 @@ fn path_centrality_in_order(g: &WGraph, opt: &PathOptions) -> PathCentrality {
         distance_sum: dsum,
         reached,
         harmonic: harm,
+        accessibility: access,
+        straightness: straight,
     }
 }
 
@@ -426,6 +594,28 @@ mod tests {
         assert_eq!(r.harmonic[0], vec![1.5, 2.0, 1.5]);
     }
 
+    /// The estimate is a positive time for a graph with sources, zero
+    /// without.
+    #[test]
+    fn estimate_scales_with_the_sources() {
+        let n = 600;
+        let g = crate::generate::random_geometric_points(
+            n,
+            crate::generate::radius_for_degree(n, 5.0),
+            3,
+        )
+        .to_wgraph();
+        let cuts = [f64::INFINITY];
+        let all = estimate_seconds(&g, &PathOptions::all(&cuts), 8);
+        assert!(all.is_finite() && all > 0.0);
+        let none = vec![false; n];
+        let opt = PathOptions {
+            sources: Some(&none),
+            ..PathOptions::all(&cuts)
+        };
+        assert_eq!(estimate_seconds(&g, &opt, 8), 0.0);
+    }
+
     /// Relabelling in breadth-first order must not change any figure: the
     /// relabelled run against the run in the caller's order, with masks,
     /// populations and several cutoffs, on a graph above [`RELABEL_MIN`].
@@ -450,11 +640,26 @@ mod tests {
         let targets: Vec<bool> = (0..n).map(|i| i % 3 != 0).collect();
         let pop: Vec<f64> = (0..n).map(|i| 1.0 + (i % 11) as f64).collect();
         let cuts = [0.05, 0.2, f64::INFINITY];
+        let decays = [Decay::Exponential { half_life: 0.1 }];
+        let xy: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                (
+                    116.0 + (i % 50) as f64 * 0.01,
+                    39.0 + (i / 50) as f64 * 0.01,
+                )
+            })
+            .collect();
         let opt = PathOptions {
             cutoffs: &cuts,
             sources: Some(&sources),
             targets: Some(&targets),
             population: Some(&pop),
+            access: Some(Access {
+                decays: &decays,
+                weights: &pop,
+            }),
+            straightness: Some(&xy),
+            ..PathOptions::all(&cuts)
         };
         let a = path_centrality(&g, &opt);
         let b = path_centrality_in_order(&g, &opt);
@@ -470,5 +675,14 @@ mod tests {
         assert!(close(&a.distance_sum, &b.distance_sum));
         assert!(close(&a.harmonic, &b.harmonic));
         assert_eq!(a.reached, b.reached);
+        assert!(close(&a.accessibility, &b.accessibility));
+        assert!(a.accessibility[0].iter().any(|&v| v > 0.0));
+        let unwrap = |x: &[Vec<Option<f64>>]| -> Vec<Vec<f64>> {
+            x.iter()
+                .map(|r| r.iter().map(|v| v.unwrap_or(-1.0)).collect())
+                .collect()
+        };
+        assert!(a.straightness[0].iter().any(|v| v.is_some()));
+        assert!(close(&unwrap(&a.straightness), &unwrap(&b.straightness)));
     }
 }

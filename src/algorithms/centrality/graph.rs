@@ -12,6 +12,9 @@ pub struct WGraph {
     weights: Vec<f64>,
     /// Whether any edge is one-way.
     pub directed: bool,
+    /// Whether the nodes are numbered for memory locality already
+    /// ([`WGraph::relabelled_local`]), so kernels need not relabel them.
+    local_order: bool,
 }
 
 impl WGraph {
@@ -85,6 +88,7 @@ impl WGraph {
             heads: all.iter().map(|x| x.1).collect(),
             weights: all.iter().map(|x| x.2).collect(),
             directed: !symmetric,
+            local_order: false,
         })
     }
 
@@ -173,7 +177,32 @@ impl WGraph {
             heads,
             weights,
             directed: self.directed,
+            local_order: false,
         }
+    }
+
+    /// The graph relabelled in breadth-first order ([`WGraph::bfs_order`]),
+    /// and that order (`order[i]` is the node now numbered `i`). The kernels
+    /// that relabel large graphs for memory locality
+    /// ([`path_centrality`](super::path_centrality), the road matrix and
+    /// closeness) use such a graph as it is.
+    pub fn bfs_relabelled(&self) -> (WGraph, Vec<u32>) {
+        let order = self.bfs_order();
+        (self.relabelled_local(&order), order)
+    }
+
+    /// [`WGraph::relabelled`] by an order chosen for memory locality
+    /// (breadth-first, or along a space-filling curve), marked so that the
+    /// kernels use it as it is ([`WGraph::is_local_order`]).
+    pub fn relabelled_local(&self, order: &[u32]) -> WGraph {
+        let mut g = self.relabelled(order);
+        g.local_order = true;
+        g
+    }
+
+    /// Whether the graph came from [`WGraph::relabelled_local`].
+    pub fn is_local_order(&self) -> bool {
+        self.local_order
     }
 
     /// The transposed graph (every arc reversed).

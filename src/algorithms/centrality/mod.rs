@@ -26,16 +26,17 @@ mod graph;
 
 pub use accessibility::{Decay, DecayKind, accessibility};
 pub use brandes::{
-    PathCentrality, PathOptions, RELABEL_MIN, TIE_TOLERANCE, closeness, normalise_betweenness,
-    path_centrality,
+    Access, PathCentrality, PathOptions, RELABEL_MIN, TIE_TOLERANCE, closeness, estimate_seconds,
+    normalise_betweenness, path_centrality,
 };
 pub use door_to_door::door_to_door_betweenness;
 pub use graph::WGraph;
 
-use super::marks::{Marks, REACHED, SETTLED};
+use rayon::prelude::*;
+
 use super::{Direction, Engine, TimeModel};
 use crate::model::{Agglomeration, CityIdx};
-use crate::network::{Network, haversine_km};
+use crate::network::Network;
 
 /// Edge weight of the city graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,48 @@ pub enum Scope {
     Network,
 }
 
+/// Which families of measures to compute; the others are left empty in
+/// [`CityCentrality`] (degree and strength are always there: they cost
+/// nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measures {
+    /// Raw and normalised betweenness.
+    pub betweenness: bool,
+    /// Population-weighted betweenness.
+    pub pop_betweenness: bool,
+    /// Closeness and harmonic closeness.
+    pub closeness: bool,
+    /// Accessibility for every decay of the options.
+    pub accessibility: bool,
+    /// Straightness.
+    pub straightness: bool,
+}
+
+impl Measures {
+    /// Every measure.
+    pub const ALL: Measures = Measures {
+        betweenness: true,
+        pop_betweenness: true,
+        closeness: true,
+        accessibility: true,
+        straightness: true,
+    };
+    /// None but degree and strength.
+    pub const NONE: Measures = Measures {
+        betweenness: false,
+        pop_betweenness: false,
+        closeness: false,
+        accessibility: false,
+        straightness: false,
+    };
+}
+
+impl Default for Measures {
+    fn default() -> Self {
+        Measures::ALL
+    }
+}
+
 /// Options of [`agglomeration_centrality`].
 #[derive(Debug, Clone)]
 pub struct CentralityOptions {
@@ -70,6 +113,8 @@ pub struct CentralityOptions {
     pub decays: Vec<Decay>,
     /// Time model for [`Weight::DoorToDoor`].
     pub model: TimeModel,
+    /// What to compute.
+    pub measures: Measures,
 }
 
 impl Default for CentralityOptions {
@@ -89,11 +134,13 @@ impl Default for CentralityOptions {
                 Decay::Gaussian { sigma: 30.0 },
             ],
             model: TimeModel::default(),
+            measures: Measures::ALL,
         }
     }
 }
 
-/// The measures of one city within one agglomeration.
+/// The measures of one city within one agglomeration. A measure not asked
+/// for ([`Measures`]) is an empty vector (straightness: `None`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CityCentrality {
     /// The city.
@@ -143,47 +190,104 @@ pub fn city_graph(net: &Network, nodes: &[CityIdx], km: bool) -> WGraph {
 }
 
 /// All measures for the members of `agg` (see the module docs), in the
-/// order of `agg.members`.
+/// order of `agg.members`: [`members_centrality`] of its members.
 pub fn agglomeration_centrality(
     net: &Network,
     agg: &Agglomeration,
     opt: &CentralityOptions,
 ) -> Vec<CityCentrality> {
+    members_centrality(net, &agg.members, opt)
+}
+
+/// The measures asked for in `opt` for a set of cities `members` (distinct
+/// network nodes: cities, or any other kind of node of the same network),
+/// in the order of `members`.
+///
+/// Every measure on the city graph comes from the compact graph ([`WGraph`])
+/// and the shortest-path kernel of [`path_centrality`], one pass over the
+/// sources: betweenness, closeness and accessibility together, straightness
+/// on the km graph (the same pass when the weight is km). Door-to-door
+/// measures search the time model's state graph from each member.
+///
+/// # Complexity
+/// O(s·(m + n log n)) time for s = |members| sources on a graph of n nodes
+/// and m arcs; memory O(n + m) per worker thread, no n × n matrix.
+pub fn members_centrality(
+    net: &Network,
+    members: &[CityIdx],
+    opt: &CentralityOptions,
+) -> Vec<CityCentrality> {
     let nodes: Vec<CityIdx> = match opt.scope {
-        Scope::Members => agg.members.clone(),
+        Scope::Members => members.to_vec(),
         Scope::Network => (0..net.cities().len() as CityIdx).collect(),
     };
     let mut local = vec![usize::MAX; net.cities().len()];
     for (i, &c) in nodes.iter().enumerate() {
         local[c as usize] = i;
     }
+    let restrict = opt.scope == Scope::Network;
     let is_member: Vec<bool> = {
         let mut m = vec![false; nodes.len()];
-        for &c in &agg.members {
+        for &c in members {
             m[local[c as usize]] = true;
         }
         m
     };
     let pop: Vec<f64> = nodes.iter().map(|&c| net.city(c).pop_2020 as f64).collect();
+    let xy: Vec<(f64, f64)> = if opt.measures.straightness {
+        nodes
+            .iter()
+            .map(|&c| (net.city(c).lon, net.city(c).lat))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut cutoffs = vec![f64::INFINITY];
     cutoffs.extend(opt.within.iter().copied());
-    let m = agg.members.len();
+    let m = members.len();
+    let want = opt.measures;
+    let d2d = opt.weight == Weight::DoorToDoor;
+    let km = opt.weight == Weight::Km;
 
-    let g = city_graph(net, &nodes, opt.weight == Weight::Km);
-    let restrict = opt.scope == Scope::Network;
+    let g = city_graph(net, &nodes, km);
+    let mask = restrict.then_some(&is_member[..]);
     let popts = PathOptions {
         cutoffs: &cutoffs,
-        sources: restrict.then_some(&is_member[..]),
-        targets: restrict.then_some(&is_member[..]),
-        population: Some(&pop),
+        sources: mask,
+        targets: mask,
+        betweenness: want.betweenness && !d2d,
+        closeness: want.closeness && !d2d,
+        population: (want.pop_betweenness && !d2d).then_some(&pop[..]),
+        access: (want.accessibility && !d2d).then_some(Access {
+            decays: &opt.decays,
+            weights: &pop,
+        }),
+        straightness: (want.straightness && km).then_some(&xy[..]),
     };
     let pc = path_centrality(&g, &popts);
+    // Straightness on km routes, from the same kernel.
+    let straight: Vec<Option<f64>> = if !want.straightness {
+        Vec::new()
+    } else if km {
+        pc.straightness[0].clone()
+    } else {
+        let kg = city_graph(net, &nodes, true);
+        let sopts = PathOptions {
+            betweenness: false,
+            closeness: false,
+            sources: mask,
+            targets: mask,
+            straightness: Some(&xy),
+            ..PathOptions::all(&[f64::INFINITY])
+        };
+        path_centrality(&kg, &sopts).straightness.swap_remove(0)
+    };
 
     // Door-to-door betweenness on the state-expanded graph (ordered pairs).
-    let d2d_bc = (opt.weight == Weight::DoorToDoor).then(|| {
+    let d2d_bc = (d2d && (want.betweenness || want.pop_betweenness)).then(|| {
         let engine = Engine::new(net, opt.model.clone(), None);
         let mut member = vec![false; net.cities().len()];
-        for &c in &agg.members {
+        for &c in members {
             member[c as usize] = true;
         }
         let all_pop: Vec<f64> = net.cities().iter().map(|c| c.pop_2020 as f64).collect();
@@ -193,7 +297,7 @@ pub fn agglomeration_centrality(
     let pop_share = |rows: &Vec<Vec<f64>>, pick: &dyn Fn(CityIdx) -> usize| -> Vec<Vec<f64>> {
         rows.iter()
             .map(|row| {
-                let vals: Vec<f64> = agg.members.iter().map(|&c| row[pick(c)]).collect();
+                let vals: Vec<f64> = members.iter().map(|&c| row[pick(c)]).collect();
                 let sum: f64 = vals.iter().sum();
                 vals.iter()
                     .map(|v| if sum > 0.0 { v / sum } else { 0.0 })
@@ -202,79 +306,50 @@ pub fn agglomeration_centrality(
             .collect()
     };
     let pop_bc: Vec<Vec<f64>> = match &d2d_bc {
+        _ if !want.pop_betweenness => Vec::new(),
         Some((_, p)) => pop_share(p, &|c| c as usize),
         None => pop_share(&pc.pop_betweenness, &|c| local[c as usize]),
     };
-
-    // Door-to-door distances replace the graph's for the distance measures.
-    let d2d: Option<Vec<Vec<(usize, f64)>>> =
-        (opt.weight == Weight::DoorToDoor).then(|| door_to_door(net, agg, &opt.model));
-    // Travel times for accessibility: door to door, or the graph's shortest paths.
-    let times: Vec<Vec<(usize, f64)>> = match &d2d {
-        Some(t) => t.clone(),
-        None => member_distances(&g, &nodes, agg, &local),
+    // Door-to-door closeness and accessibility, accumulated per member.
+    let d2d_sums: Vec<DoorSums> = if d2d && (want.closeness || want.accessibility) {
+        door_to_door_sums(net, members, &opt.model, &cutoffs, &opt.decays, want)
+    } else {
+        Vec::new()
     };
-    let member_pop: Vec<f64> = agg
-        .members
-        .iter()
-        .map(|&c| net.city(c).pop_2020 as f64)
-        .collect();
-    let access: Vec<Vec<f64>> = opt
-        .decays
-        .iter()
-        .map(|&d| accessibility(&times, &member_pop, d))
-        .collect();
 
-    // Straightness on km routes.
-    let km_graph = city_graph(net, &nodes, true);
-    let km = member_distances(&km_graph, &nodes, agg, &local);
-
-    agg.members
+    members
         .iter()
         .enumerate()
         .map(|(mi, &c)| {
             let v = local[c as usize];
-            let (degree, strength) = if restrict {
-                let nb: Vec<(u32, f64)> = g.out(v as u32).collect();
-                (nb.len(), nb.iter().map(|x| x.1).sum())
-            } else {
-                (g.out_degree(v as u32), g.out(v as u32).map(|x| x.1).sum())
-            };
-            let (clo, harm): (Vec<f64>, Vec<f64>) = match &d2d {
-                Some(t) => cutoffs
+            let (degree, strength) = (g.out_degree(v as u32), g.out(v as u32).map(|x| x.1).sum());
+            let (clo, harm): (Vec<f64>, Vec<f64>) = if !want.closeness {
+                (Vec::new(), Vec::new())
+            } else if d2d {
+                d2d_sums[mi]
+                    .closeness
                     .iter()
-                    .map(|&cut| {
-                        let within: Vec<f64> = t[mi]
-                            .iter()
-                            .filter(|&&(j, d)| j != mi && d <= cut)
-                            .map(|x| x.1)
-                            .collect();
-                        let sum: f64 = within.iter().sum();
-                        (
-                            closeness(sum, within.len() as u32, m),
-                            within.iter().map(|d| 1.0 / d).sum::<f64>(),
-                        )
-                    })
-                    .unzip(),
-                None => (0..cutoffs.len())
+                    .map(|&(sum, r, h)| (closeness(sum, r, m), h))
+                    .unzip()
+            } else {
+                (0..cutoffs.len())
                     .map(|k| {
                         (
                             closeness(pc.distance_sum[k][v], pc.reached[k][v], m),
                             pc.harmonic[k][v],
                         )
                     })
-                    .unzip(),
+                    .unzip()
             };
-            let a = &net.city(c);
-            let straight: Vec<f64> = km[mi]
-                .iter()
-                .filter(|&&(j, d)| j != mi && d > 0.0)
-                .map(|&(j, d)| {
-                    let b = net.city(agg.members[j]);
-                    haversine_km(a.lon, a.lat, b.lon, b.lat) / d
-                })
-                .collect();
+            let access: Vec<f64> = if !want.accessibility {
+                Vec::new()
+            } else if d2d {
+                d2d_sums[mi].access.clone()
+            } else {
+                pc.accessibility.iter().map(|row| row[v]).collect()
+            };
             let (raw, directed): (Vec<f64>, bool) = match &d2d_bc {
+                _ if !want.betweenness => (Vec::new(), g.directed),
                 Some((b, _)) => (b.iter().map(|row| row[c as usize]).collect(), true),
                 None => (
                     pc.betweenness.iter().map(|row| row[v]).collect(),
@@ -290,83 +365,218 @@ pub fn agglomeration_centrality(
                 pop_betweenness: pop_bc.iter().map(|row| row[mi]).collect(),
                 closeness: clo,
                 harmonic: harm,
-                accessibility: access.iter().map(|row| row[mi]).collect(),
-                straightness: (!straight.is_empty())
-                    .then(|| straight.iter().sum::<f64>() / straight.len() as f64),
+                accessibility: access,
+                straightness: straight.get(v).copied().flatten(),
             }
         })
         .collect()
 }
 
-/// Shortest distances on `g` from each member to every reachable member, as
-/// (member position, distance), the member itself at 0.
-fn member_distances(
-    g: &WGraph,
-    nodes: &[CityIdx],
-    agg: &Agglomeration,
-    local: &[usize],
-) -> Vec<Vec<(usize, f64)>> {
-    let mut pos = vec![usize::MAX; nodes.len()];
-    for (i, &c) in agg.members.iter().enumerate() {
-        pos[local[c as usize]] = i;
-    }
-    let mut dist = vec![f64::INFINITY; nodes.len()];
-    let mut marks = Marks::new(nodes.len());
-    let mut heap = std::collections::BinaryHeap::new();
-    agg.members
-        .iter()
-        .map(|&c| {
-            let s = local[c as usize] as u32;
-            marks.clear();
-            let mut touched = vec![s];
-            dist[s as usize] = 0.0;
-            marks.set(s, REACHED);
-            heap.push(std::cmp::Reverse((0f64.to_bits(), s)));
-            while let Some(std::cmp::Reverse((bits, v))) = heap.pop() {
-                let d = f64::from_bits(bits);
-                if marks.get(v) == SETTLED || d > dist[v as usize] {
-                    continue;
-                }
-                marks.set(v, SETTLED);
-                for (h, w) in g.out(v) {
-                    let nd = d + w;
-                    match marks.get(h) {
-                        0 => touched.push(h),
-                        REACHED if nd < dist[h as usize] => {}
-                        _ => continue,
-                    }
-                    marks.set(h, REACHED);
-                    dist[h as usize] = nd;
-                    heap.push(std::cmp::Reverse((nd.to_bits(), h)));
-                }
-            }
-            let mut row: Vec<(usize, f64)> = touched
-                .iter()
-                .filter(|&&v| pos[v as usize] != usize::MAX)
-                .map(|&v| (pos[v as usize], dist[v as usize]))
-                .collect();
-            row.sort_by_key(|x| x.0);
-            row
-        })
-        .collect()
+/// One member's door-to-door sums: (distance sum, members reached, harmonic)
+/// per cutoff, and accessibility per decay.
+struct DoorSums {
+    closeness: Vec<(f64, u32, f64)>,
+    access: Vec<f64>,
 }
 
-/// Door-to-door minutes between members (paths through any city).
-fn door_to_door(net: &Network, agg: &Agglomeration, model: &TimeModel) -> Vec<Vec<(usize, f64)>> {
+/// Door-to-door closeness figures and accessibility of each member, from one
+/// search per member (paths through any city), members in parallel; each
+/// member's sums run over the members in their order, so results do not
+/// depend on the thread count. Memory: one search workspace per thread.
+fn door_to_door_sums(
+    net: &Network,
+    members: &[CityIdx],
+    model: &TimeModel,
+    cutoffs: &[f64],
+    decays: &[Decay],
+    want: Measures,
+) -> Vec<DoorSums> {
     let engine = Engine::new(net, model.clone(), None);
-    let mut ws = engine.workspace();
-    agg.members
-        .iter()
-        .map(|&c| {
-            engine.search(&mut ws, &[c], Direction::Out, f64::INFINITY);
-            agg.members
-                .iter()
-                .enumerate()
-                .filter_map(|(j, &d)| {
-                    let t = engine.time_to(&ws, d);
+    members
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (engine.workspace(), Vec::new()),
+            |(ws, times), (mi, &c)| {
+                engine.search(ws, &[c], Direction::Out, f64::INFINITY);
+                times.clear();
+                times.extend(members.iter().enumerate().filter_map(|(j, &d)| {
+                    let t = engine.time_to(ws, d);
                     t.is_finite().then_some((j, t))
-                })
-                .collect()
-        })
+                }));
+                let closeness = if want.closeness {
+                    cutoffs
+                        .iter()
+                        .map(|&cut| {
+                            let (mut sum, mut r, mut h) = (0.0, 0u32, 0.0);
+                            for &(j, d) in times.iter() {
+                                if j != mi && d <= cut {
+                                    sum += d;
+                                    r += 1;
+                                    h += 1.0 / d;
+                                }
+                            }
+                            (sum, r, h)
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let access = if want.accessibility {
+                    decays
+                        .iter()
+                        .map(|decay| {
+                            times
+                                .iter()
+                                .map(|&(j, t)| {
+                                    net.city(members[j]).pop_2020 as f64 * decay.weight(t)
+                                })
+                                .sum()
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                DoorSums { closeness, access }
+            },
+        )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::Input;
+
+    fn net() -> Network {
+        Input::Embedded.load().expect("the embedded data loads").0
+    }
+
+    /// Asking for one family of measures gives exactly the values of the
+    /// full run for that family and leaves the others empty.
+    #[test]
+    fn each_family_alone_equals_the_full_run() {
+        let net = net();
+        for (weight, scope) in [
+            (Weight::Minutes, Scope::Members),
+            (Weight::Km, Scope::Network),
+            (Weight::DoorToDoor, Scope::Members),
+        ] {
+            let base = CentralityOptions {
+                weight,
+                scope,
+                within: vec![90.0],
+                ..CentralityOptions::default()
+            };
+            let ag = net.find_agglomeration("chengdu-chongqing").unwrap();
+            let full = agglomeration_centrality(&net, ag, &base);
+            let families = [
+                (
+                    "betweenness",
+                    Measures {
+                        betweenness: true,
+                        ..Measures::NONE
+                    },
+                ),
+                (
+                    "pop",
+                    Measures {
+                        pop_betweenness: true,
+                        ..Measures::NONE
+                    },
+                ),
+                (
+                    "closeness",
+                    Measures {
+                        closeness: true,
+                        ..Measures::NONE
+                    },
+                ),
+                (
+                    "access",
+                    Measures {
+                        accessibility: true,
+                        ..Measures::NONE
+                    },
+                ),
+                (
+                    "straight",
+                    Measures {
+                        straightness: true,
+                        ..Measures::NONE
+                    },
+                ),
+            ];
+            for (name, measures) in families {
+                let opt = CentralityOptions {
+                    measures,
+                    ..base.clone()
+                };
+                let part = agglomeration_centrality(&net, ag, &opt);
+                for (f, p) in full.iter().zip(&part) {
+                    let ctx = format!("{weight:?} {scope:?} {name}");
+                    assert_eq!(
+                        (f.city, f.degree, f.strength),
+                        (p.city, p.degree, p.strength)
+                    );
+                    let pick = |on: bool, v: &Vec<f64>| if on { v.clone() } else { Vec::new() };
+                    assert_eq!(
+                        p.betweenness,
+                        pick(measures.betweenness, &f.betweenness),
+                        "{ctx}"
+                    );
+                    assert_eq!(
+                        p.betweenness_norm,
+                        pick(measures.betweenness, &f.betweenness_norm),
+                        "{ctx}"
+                    );
+                    assert_eq!(
+                        p.pop_betweenness,
+                        pick(measures.pop_betweenness, &f.pop_betweenness),
+                        "{ctx}"
+                    );
+                    assert_eq!(p.closeness, pick(measures.closeness, &f.closeness), "{ctx}");
+                    assert_eq!(p.harmonic, pick(measures.closeness, &f.harmonic), "{ctx}");
+                    assert_eq!(
+                        p.accessibility,
+                        pick(measures.accessibility, &f.accessibility),
+                        "{ctx}"
+                    );
+                    let st = if measures.straightness {
+                        f.straightness
+                    } else {
+                        None
+                    };
+                    assert_eq!(p.straightness, st, "{ctx}");
+                }
+            }
+            assert!(full.iter().any(|r| r.betweenness[0] > 0.0));
+            assert!(
+                full.iter()
+                    .all(|r| r.accessibility.len() == 5 && r.straightness.is_some())
+            );
+        }
+    }
+
+    /// Straightness comes from the km pass itself with `--weight km` and from
+    /// a separate km pass otherwise: the same values either way.
+    #[test]
+    fn straightness_is_the_same_from_either_pass() {
+        let net = net();
+        let ag = net.find_agglomeration("yangtze-river-delta").unwrap();
+        let only = |weight| CentralityOptions {
+            weight,
+            measures: Measures {
+                straightness: true,
+                ..Measures::NONE
+            },
+            ..CentralityOptions::default()
+        };
+        let a = agglomeration_centrality(&net, ag, &only(Weight::Km));
+        let b = agglomeration_centrality(&net, ag, &only(Weight::Minutes));
+        assert!(a.iter().filter(|r| r.straightness.is_some()).count() > 10);
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.straightness, y.straightness);
+        }
+    }
 }

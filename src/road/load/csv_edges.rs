@@ -144,8 +144,10 @@ pub fn read_csv_edges(nodes: &Path, edges: &Path, speed_kmh: f64) -> Result<Road
             what: format!("{} nodes, {} arcs", ids.len(), arcs.len()),
         });
     }
-    RoadGraph::new(lon, lat, &arcs, false, Some(ids)).map_err(|source| RoadError::Graph {
-        path: edges.to_owned(),
-        source,
-    })
+    RoadGraph::new(lon, lat, &arcs, false, Some(ids))
+        .map(RoadGraph::in_locality_order)
+        .map_err(|source| RoadError::Graph {
+            path: edges.to_owned(),
+            source,
+        })
 }

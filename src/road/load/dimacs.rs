@@ -7,6 +7,7 @@ use std::path::Path;
 use super::{io_err, parse_err};
 use crate::io::limits::{MAX_LINE_BYTES, MAX_LINK_MINUTES, positive_within, show};
 use crate::io::open_input;
+use crate::progress::Progress;
 use crate::road::{RoadError, RoadGraph};
 
 /// Reads the next line of a line-oriented file into `buf` (without the line
@@ -107,6 +108,10 @@ impl Default for DimacsOptions {
     }
 }
 
+/// Files from this size show a progress bar while read (when standard error
+/// is a terminal): about a million arcs.
+const LOAD_PROGRESS_BYTES: u64 = 16 << 20;
+
 /// Reads a DIMACS shortest-path graph: `p sp N M` then `a U V W` arcs with
 /// 1-based node numbers, and optionally the `.co` file (`v ID X Y`). Nodes
 /// without coordinates get NaN (snapping then fails with a clear error).
@@ -137,8 +142,17 @@ pub fn read_dimacs(
     let mut header: Option<(usize, u64, u64)> = None;
     let mut arcs: Vec<(u32, u32, f64)> = Vec::new();
     let mut line = 0u64;
+    // Counted in lines of about 20 bytes (`a 123456 123457 42`).
+    let progress = if file_len >= LOAD_PROGRESS_BYTES {
+        Progress::new(file_len / 20, "lines read")
+    } else {
+        Progress::hidden()
+    };
     loop {
         line += 1;
+        if line.is_multiple_of(65_536) {
+            progress.inc(65_536);
+        }
         let Some(raw) = next_line(&mut reader, &mut buf, gr, line)? else {
             break;
         };
@@ -252,10 +266,12 @@ pub fn read_dimacs(
     if let Some(co) = co {
         read_coordinates(co, opt, &mut lon, &mut lat)?;
     }
-    RoadGraph::new(lon, lat, &arcs, false, None).map_err(|source| RoadError::Graph {
-        path: gr.to_owned(),
-        source,
-    })
+    RoadGraph::new(lon, lat, &arcs, false, None)
+        .map(RoadGraph::in_locality_order)
+        .map_err(|source| RoadError::Graph {
+            path: gr.to_owned(),
+            source,
+        })
 }
 
 /// Reads a DIMACS `.co` file into `lon`/`lat` (one slot per node).
@@ -321,19 +337,29 @@ pub fn write_dimacs(g: &RoadGraph, opt: DimacsOptions, comment: &str) -> (String
     let mut co = String::with_capacity(g.node_count() * 28);
     let _ = writeln!(gr, "c {comment}");
     let _ = writeln!(gr, "p sp {} {}", g.node_count(), g.arc_count());
-    for v in 0..g.node_count() as u32 {
-        for (h, w) in g.graph().out(v) {
+    // In file order, each node's arcs by head, whatever the internal order.
+    let mut arcs: Vec<(u32, f64)> = Vec::new();
+    for i in 0..g.node_count() as u32 {
+        arcs.clear();
+        arcs.extend(
+            g.graph()
+                .out(g.node_at(i))
+                .map(|(h, w)| (g.file_index(h), w)),
+        );
+        arcs.sort_by_key(|a| a.0);
+        for &(h, w) in &arcs {
             let units = (w / opt.unit_minutes).round().max(1.0) as u64;
-            let _ = writeln!(gr, "a {} {} {}", v + 1, h + 1, units);
+            let _ = writeln!(gr, "a {} {} {}", i + 1, h + 1, units);
         }
     }
     let _ = writeln!(co, "c {comment}");
     let _ = writeln!(co, "p aux sp co {}", g.node_count());
-    for v in 0..g.node_count() as u32 {
+    for i in 0..g.node_count() as u32 {
+        let v = g.node_at(i);
         let _ = writeln!(
             co,
             "v {} {} {}",
-            v + 1,
+            i + 1,
             (g.lon(v) / opt.coord_scale).round() as i64,
             (g.lat(v) / opt.coord_scale).round() as i64
         );

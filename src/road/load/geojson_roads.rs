@@ -230,8 +230,10 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
             what: "no LineString with two distinct endpoints".into(),
         });
     }
-    RoadGraph::new(lon, lat, &arcs, false, None).map_err(|source| RoadError::Graph {
-        path: path.to_owned(),
-        source,
-    })
+    RoadGraph::new(lon, lat, &arcs, false, None)
+        .map(RoadGraph::in_locality_order)
+        .map_err(|source| RoadError::Graph {
+            path: path.to_owned(),
+            source,
+        })
 }
