@@ -279,7 +279,12 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
     let mut table = Table::new(&col_refs);
     let mut features = Vec::new();
     for ag in aggs {
-        let res = agglomeration_centrality(&net, ag, &opt);
+        // Rows and ranks for units only: at the county level, prefecture
+        // centres carry trips (and betweenness) but are not units.
+        let res: Vec<CityCentrality> = agglomeration_centrality(&net, ag, &opt)
+            .into_iter()
+            .filter(|r| net.is_unit(r.city))
+            .collect();
         // values[column][city]
         let values: Vec<Vec<Option<f64>>> = measure_cols
             .iter()

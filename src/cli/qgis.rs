@@ -84,6 +84,9 @@ pub fn centrality_rows(
     let mut rows = Vec::new();
     for ag in aggs {
         for r in agglomeration_centrality(net, ag, &opt) {
+            if !net.is_unit(r.city) {
+                continue;
+            }
             if let Some(v) = values_of(measure, &r)[0] {
                 rows.push((ag.id.clone(), r.city, v));
             }
