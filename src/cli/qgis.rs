@@ -9,7 +9,7 @@ use agglo::algorithms::centrality::{CentralityOptions, agglomeration_centrality}
 use agglo::algorithms::{CircleOptions, Engine, commuting_circles};
 use agglo::io::{
     Layer, QgisFormat, StyledLayer, centrality_layer, circles_layer, cities_layer, counties_layer,
-    embedded_counties, gpkg_bytes, links_layer, write_gpkg,
+    gpkg_bytes, links_layer, write_gpkg,
 };
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -144,7 +144,18 @@ pub fn default_layers(
     layers.extend(centrality(net, a)?);
     if counties {
         let shapes = agglo::geometry::Boundaries::embedded_counties()?;
-        let rows = embedded_counties()?;
+        // The network's own county units at the county level, else the
+        // embedded ones read alone.
+        let loaded;
+        let rows: Vec<&agglo::City> = if net.has_counties() {
+            net.cities()
+                .iter()
+                .filter(|c| c.kind == agglo::UnitKind::County)
+                .collect()
+        } else {
+            loaded = agglo::io::CountySource::Embedded.units()?;
+            loaded.iter().collect()
+        };
         let extra = if net.has_counties() {
             circle_columns(net, &rows, &circles, *b.last().unwrap_or(&60.0))
         } else {
@@ -161,7 +172,7 @@ pub fn default_layers(
 /// it (`in_circles`, `;`-joined); null outside every circle.
 fn circle_columns(
     net: &Network,
-    rows: &[agglo::io::CountyRow],
+    rows: &[&agglo::City],
     circles: &[agglo::algorithms::CommutingCircle],
     budget: f64,
 ) -> Vec<agglo::io::UnitColumn> {

@@ -59,11 +59,19 @@ impl Target {
                     let t = String::from_utf8_lossy(text);
                     format!("base = \"{base}\"\n{t}").into_bytes()
                 };
-                if files.len() >= 3 {
+                // Chained from the files that apply to the prefecture network:
+                // a county-level scenario names units by a quoted 6-digit id.
+                let names_unit = |t: &[u8]| {
+                    t.windows(8).any(|w| {
+                        w[0] == b'"' && w[7] == b'"' && w[1..7].iter().all(u8::is_ascii_digit)
+                    })
+                };
+                let city_level: Vec<&Vec<u8>> = files.iter().filter(|f| !names_unit(f)).collect();
+                if city_level.len() >= 3 {
                     out.push(Bundle::new(vec![
-                        ("a.toml", with_base(&files[0], "b.toml")),
-                        ("b.toml", with_base(&files[1], "c.toml")),
-                        ("c.toml", files[2].clone()),
+                        ("a.toml", with_base(city_level[0], "b.toml")),
+                        ("b.toml", with_base(city_level[1], "c.toml")),
+                        ("c.toml", city_level[2].clone()),
                     ]));
                 }
                 // A chain deeper than the limit, and a cycle.

@@ -62,6 +62,29 @@ pub enum CountySource {
 }
 
 impl CountySource {
+    /// The county units alone (`counties.csv`, no links), checked as a
+    /// reader checks them: for layers drawn without a county-level network.
+    pub fn units(&self) -> Result<Vec<crate::model::City>, LoadError> {
+        let mut data = NetworkData::default();
+        match self {
+            CountySource::Embedded => read_csv_counties(
+                &mut data,
+                ("<embedded>/counties.csv", embedded::COUNTIES),
+                None,
+                None,
+            ),
+            CountySource::Files { counties, .. } => {
+                let c = read(counties)?;
+                read_csv_counties(&mut data, (&counties.display().to_string(), &c), None, None);
+            }
+        }
+        let issues = crate::error::Issues(data.issues);
+        if issues.error_count() > 0 {
+            return Err(LoadError::Invalid { issues });
+        }
+        Ok(data.cities)
+    }
+
     /// Adds the county units and their links to `data`.
     pub fn read_into(&self, data: &mut NetworkData) -> Result<(), LoadError> {
         match self {

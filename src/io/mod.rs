@@ -4,7 +4,6 @@
 //! styles).
 
 mod atomic;
-mod counties_csv;
 mod csv_in;
 mod csv_out;
 mod fields;
@@ -22,7 +21,6 @@ mod records;
 mod units_layer;
 
 pub use atomic::{TMP_PREFIX, write_atomic};
-pub use counties_csv::{CountyError, CountyRow, embedded_counties, read_counties_csv};
 pub use csv_in::{
     AGGLOMERATION_COLUMNS, CITY_COLUMNS, COUNTY_COLUMNS, LINK_COLUMNS, read_csv_counties,
     read_csv_network,

@@ -574,7 +574,11 @@ mod tests {
             centrality_layer(&net, "betweenness-norm", &scores, "name"),
             super::super::counties_layer(
                 crate::geometry::Boundaries::embedded_counties().unwrap(),
-                &super::super::embedded_counties().unwrap(),
+                &crate::io::CountySource::Embedded
+                    .units()
+                    .unwrap()
+                    .iter()
+                    .collect::<Vec<_>>(),
                 Vec::new(),
             )
             .unwrap(),

@@ -2,11 +2,11 @@
 //! census attributes, plus any per-unit columns a caller adds (minutes from
 //! each core, circle membership, ...), styled as a density choropleth.
 
-use super::counties_csv::CountyRow;
 use super::layer::{FieldType, GeometryType, Layer, LayerError, Value};
 use super::qgis::StyledLayer;
 use super::qml::Style;
 use crate::geometry::Boundaries;
+use crate::model::City;
 
 /// An extra per-unit column: field name, type and one value per unit row.
 pub type UnitColumn = (String, FieldType, Vec<Value>);
@@ -17,8 +17,9 @@ fn round(v: f64, d: i32) -> Value {
     Value::from((v * k).round() / k)
 }
 
-/// The `counties` layer: one feature per row of `rows` (in their order),
-/// its polygon from `boundaries` (by the row's `id`), the fields `name`
+/// The `counties` layer: one feature per county unit of `rows` (nodes of
+/// kind county, in their order), its polygon from `boundaries` (by the
+/// unit's `id`), the fields `name`
 /// (English, else Chinese), `name_zh`, `kind`, `prefecture`, `province`,
 /// `adcode`, `pop_2020`, `pop_2010`, `growth_pct` (2010–2020 change, %),
 /// `urban_share` (城镇 share, %), `area_km2` and `density` (people per km²),
@@ -30,7 +31,7 @@ fn round(v: f64, d: i32) -> Value {
 /// number of rows; names and values are checked as by [`Layer::check`].
 pub fn counties_layer(
     boundaries: &Boundaries,
-    rows: &[CountyRow],
+    rows: &[&City],
     extra: Vec<UnitColumn>,
 ) -> Result<StyledLayer, LayerError> {
     const NAME: &str = "counties";
@@ -75,24 +76,30 @@ pub fn counties_layer(
         let growth = r.pop_2010.filter(|&p| p > 0).map_or(Value::Null, |p| {
             round(100.0 * (r.pop_2020 as f64 / p as f64 - 1.0), 2)
         });
-        let density = if r.area_km2 > 0.0 {
-            round(r.pop_2020 as f64 / r.area_km2, 1)
+        let area = r.area_km2.unwrap_or(0.0);
+        let density = if area > 0.0 {
+            round(r.pop_2020 as f64 / area, 1)
         } else {
             Value::Null
         };
         let mut values = vec![
-            r.name.clone().unwrap_or_else(|| r.name_zh.clone()).into(),
+            if r.name.is_empty() {
+                r.name_zh.as_str()
+            } else {
+                r.name.as_str()
+            }
+            .into(),
             r.name_zh.as_str().into(),
-            r.kind.as_str().into(),
-            r.prefecture.as_str().into(),
+            r.level.clone().into(),
+            r.prefecture.clone().into(),
             r.province.as_str().into(),
-            Value::Int(i64::from(r.adcode)),
+            r.adcode.map_or(Value::Null, |a| Value::Int(i64::from(a))),
             r.pop_2020.into(),
             r.pop_2010.into(),
             growth,
             r.urban_share_2020
                 .map_or(Value::Null, |s| round(100.0 * s, 2)),
-            round(r.area_km2, 2),
+            r.area_km2.map_or(Value::Null, |a| round(a, 2)),
             density,
         ];
         values.extend(extra.iter().map(|(_, _, v)| v[i].clone()));
@@ -114,12 +121,13 @@ pub fn counties_layer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::counties_csv::embedded_counties;
+    use crate::io::CountySource;
 
     #[test]
     fn every_unit_has_its_polygon_attributes_and_extra_columns() {
         let b = Boundaries::embedded_counties().unwrap();
-        let rows = embedded_counties().unwrap();
+        let units = CountySource::Embedded.units().unwrap();
+        let rows: Vec<&City> = units.iter().collect();
         let minutes: Vec<Value> = (0..rows.len()).map(|i| Value::Real(i as f64)).collect();
         let sl = counties_layer(
             b,
@@ -147,10 +155,10 @@ mod tests {
             counties_layer(b, &rows, short),
             Err(LayerError::ColumnLength { got: 1, .. })
         ));
-        let mut odd = rows[..1].to_vec();
-        odd[0].id = "999999".into();
+        let mut odd = rows[0].clone();
+        odd.id = "999999".into();
         assert!(matches!(
-            counties_layer(b, &odd, vec![]),
+            counties_layer(b, &[&odd], vec![]),
             Err(LayerError::NoGeometry { .. })
         ));
     }
