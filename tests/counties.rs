@@ -310,3 +310,41 @@ fn tiers_and_structure_count_county_level_cities_too() {
     assert!(out.contains(",510185,"), "Jianyang missing:\n{out}");
     assert!(!out.contains(",510104,"));
 }
+
+#[test]
+fn delineate_assigns_county_units_once_each() {
+    let out = ok(&["--level", "county", "delineate", "--format", "json"]);
+    let areas: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let net = county_net();
+    let mut seen = BTreeSet::new();
+    for a in &areas {
+        let core = a["core"].as_str().unwrap();
+        let core_i = net.city_by_id(core).unwrap();
+        assert!(net.is_city(core_i), "{core} is no city");
+        // The members column leaves out the core itself, which counts when it
+        // is a unit (Hong Kong; a centre counts 0).
+        let mut pop = net.city(core_i).pop_2020;
+        for m in a["members"].as_array().unwrap() {
+            let id = m.as_str().unwrap();
+            let i = net.city_by_id(id).unwrap();
+            assert!(net.is_unit(i), "{core}: {id} is not a unit");
+            assert!(seen.insert(id.to_owned()), "{id} is in two areas");
+            pop += net.city(i).pop_2020;
+        }
+        assert_eq!(a["population"].as_u64().unwrap(), pop, "{core}");
+    }
+    // Beijing's area holds its central districts.
+    let beijing = areas.iter().find(|a| a["core"] == "beijing").unwrap();
+    let members: Vec<&str> = beijing["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    for d in ["110101", "110102", "110105", "110106", "110107", "110108"] {
+        assert!(
+            members.contains(&d),
+            "{d} not in Beijing's area: {members:?}"
+        );
+    }
+}

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use geo::{BooleanOps, MultiPolygon, Orient};
+use geo::MultiPolygon;
 
-use super::circles::{CircleOptions, CircleOrigin, area_km2, circle_polygon};
+use super::circles::{CircleOptions, CircleOrigin, area_km2, circle_shape};
 use super::search::{Direction, Engine, Reach};
 use crate::model::{Agglomeration, CityIdx};
 use crate::network::Network;
@@ -110,26 +110,7 @@ pub fn commuting_circles(
                     .copied()
                     .filter(|&m| !inside[m as usize])
                     .collect();
-                let centre = net.city(origins[0]);
-                let polygon = match opt.shapes {
-                    Some(shapes) => {
-                        let units: Vec<CityIdx> = cities.iter().map(|&(c, _)| c).collect();
-                        let (mut mp, missing) = shapes.union_of(net, &units);
-                        if !missing.is_empty() {
-                            let rest = Reach {
-                                times: cities
-                                    .iter()
-                                    .copied()
-                                    .filter(|(c, _)| missing.contains(c))
-                                    .collect(),
-                            };
-                            let disks = circle_polygon(net, &rest, centre, budget, opt);
-                            mp = mp.union(&disks).orient(geo::orient::Direction::Default);
-                        }
-                        mp
-                    }
-                    None => circle_polygon(net, &reach, centre, budget, opt),
-                };
+                let polygon = circle_shape(net, &reach, net.city(origins[0]), budget, opt);
                 out.push(CommutingCircle {
                     agglomeration: ag.id.clone(),
                     cores: cores.clone(),

@@ -193,6 +193,41 @@ pub fn circle_polygon(
     disk_union((centre.lon, centre.lat), &disks)
 }
 
+/// The polygon of the units reached within `budget` in `reach`: with unit
+/// shapes (`opt.shapes`), the dissolved union of the units' polygons plus
+/// disks for units without one; otherwise the disk union of
+/// [`circle_polygon`].
+pub fn circle_shape(
+    net: &Network,
+    reach: &Reach,
+    centre: &City,
+    budget: f64,
+    opt: CircleOptions<'_>,
+) -> MultiPolygon<f64> {
+    let Some(shapes) = opt.shapes else {
+        return circle_polygon(net, reach, centre, budget, opt);
+    };
+    let inside: Vec<(crate::model::CityIdx, f64)> = reach
+        .times
+        .iter()
+        .copied()
+        .filter(|&(c, t)| t <= budget && net.is_unit(c))
+        .collect();
+    let units: Vec<crate::model::CityIdx> = inside.iter().map(|&(c, _)| c).collect();
+    let (mp, missing) = shapes.union_of(net, &units);
+    if missing.is_empty() {
+        return mp;
+    }
+    let rest = Reach {
+        times: inside
+            .into_iter()
+            .filter(|(c, _)| missing.contains(c))
+            .collect(),
+    };
+    let disks = circle_polygon(net, &rest, centre, budget, opt);
+    mp.union(&disks).orient(geo::orient::Direction::Default)
+}
+
 /// The union of disks `(lon, lat, radius km)` as a lon/lat multipolygon,
 /// drawn as 64-gons in an azimuthal equidistant projection about `centre`
 /// (lon, lat) and projected back, exterior rings counter-clockwise.

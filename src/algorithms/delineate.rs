@@ -27,7 +27,8 @@ use std::collections::BTreeSet;
 
 use geo::MultiPolygon;
 
-use super::circles::{CircleOptions, area_km2, circle_polygon};
+use super::circle_set::origins_of;
+use super::circles::{CircleOptions, area_km2, circle_shape};
 use super::search::{Direction, Engine, Reach};
 use super::tiers::Tiers;
 use super::time_model::TimeModel;
@@ -176,7 +177,11 @@ pub fn delineate(
     let mut cores: Vec<CityIdx> = tiers
         .cities
         .iter()
-        .filter(|c| c.urban_pop >= opts.core_min_pop && !(opts.measured_only && c.estimated))
+        .filter(|c| {
+            net.is_city(c.city)
+                && c.urban_pop >= opts.core_min_pop
+                && !(opts.measured_only && c.estimated)
+        })
         .map(|c| c.city)
         .collect();
     if cores.is_empty() {
@@ -197,9 +202,12 @@ pub fn delineate(
     let n = net.cities().len();
     let mut reached: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
     for (k, &core) in cores.iter().enumerate() {
-        engine.search(&mut ws, &[core], Direction::Out, opts.minutes);
+        // From the core's urban districts at the county level (its own node
+        // otherwise); units only: a prefecture centre is no place to assign.
+        let from = origins_of(net, &[core], opts.circle.origin);
+        engine.search(&mut ws, &from, Direction::Out, opts.minutes);
         for &(c, t) in &engine.reach(&ws).times {
-            if !is_core.contains(&c) && t <= opts.minutes {
+            if !is_core.contains(&c) && net.is_unit(c) && t <= opts.minutes {
                 reached[c as usize].push((t, k));
             }
         }
@@ -236,7 +244,7 @@ pub fn delineate(
         .map(|(&core, mut m)| {
             m.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
             let reach = Reach { times: m.clone() };
-            let polygon = circle_polygon(net, &reach, net.city(core), opts.minutes, opts.circle);
+            let polygon = circle_shape(net, &reach, net.city(core), opts.minutes, opts.circle);
             Area {
                 core,
                 core_urban_pop: tiers.of(core).urban_pop,

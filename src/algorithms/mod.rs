@@ -16,7 +16,8 @@ mod time_model;
 
 pub use circle_set::{CommutingCircle, commuting_circles, origins_of};
 pub use circles::{
-    CircleOptions, CircleOrigin, MIN_RADIUS_KM, UnitShapes, area_km2, circle_polygon, disk_union,
+    CircleOptions, CircleOrigin, MIN_RADIUS_KM, UnitShapes, area_km2, circle_polygon, circle_shape,
+    disk_union,
 };
 pub use delineate::{
     Area, Assignment, Change, DelineateError, DelineateOptions, Delineation, OfficialMatch,
