@@ -14,7 +14,9 @@ fn main() -> ExitCode {
         // quietly, as a tool killed by SIGPIPE would, but with status 0.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("agglo: {}", message(&e));
+            // Never panic on a closed stderr.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr().lock(), "agglo: {}", message(&e));
             ExitCode::from(2)
         }
     }

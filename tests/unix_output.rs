@@ -609,3 +609,35 @@ fn a_csv_export_that_fails_on_one_file_replaces_none() {
         assert!(std::fs::metadata(out.join(f)).unwrap().len() > 100, "{f}");
     }
 }
+
+#[test]
+fn a_closed_stderr_is_no_panic() {
+    // The error message goes to a pipe whose reader is already gone: the
+    // run still ends with the error's status (2), not a panic (101).
+    let mut child = bin()
+        .args(["reach", "--from", "nowhere"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2));
+    // Warnings and notes on a closed stderr do not stop a successful run.
+    let mut child = bin()
+        .args(["export", "--out", "-"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn export_to_stdout_says_nothing_on_stderr() {
+    let o = run(&["export", "--out", "-"]);
+    assert!(o.status.success());
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+    assert!(o.stdout.starts_with(b"{"));
+}

@@ -270,7 +270,9 @@ pub fn export(input: &InputArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             ])?;
         }
     }
-    eprintln!("wrote {}", out.display());
+    if out.as_os_str() != "-" {
+        errln!("wrote {}", out.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

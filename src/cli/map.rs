@@ -177,7 +177,7 @@ pub fn map(input: &InputArgs, a: &MapArgs) -> anyhow::Result<ExitCode> {
     } else {
         super::write_out(&a.out, svg.as_bytes())?;
     }
-    eprintln!(
+    errln!(
         "wrote {} ({} circles, {} cities, {} links drawn)",
         a.out.display(),
         svg.matches("class=\"circle\"").count(),
@@ -185,7 +185,7 @@ pub fn map(input: &InputArgs, a: &MapArgs) -> anyhow::Result<ExitCode> {
         svg.matches("class=\"link ").count()
     );
     if let Some((s, _)) = &scenario {
-        eprintln!(
+        errln!(
             "scenario {:?}: {} added, {} changed, {} removed links highlighted; {} budget outline(s) before; area gained within {} budget(s), lost within {}",
             s.name,
             svg.matches("data-status=\"added\"").count(),

@@ -1,6 +1,15 @@
 //! Command-line arguments and one module per subcommand.
 
 /// `println!` through [`print_str`]: a closed stdout is an error, not a panic.
+/// `eprintln!` that never panics: a message to a closed or broken stderr
+/// (`agglo ... 2>&1 | head -1`) is dropped, as a tool's diagnostics would be.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 macro_rules! outln {
     () => {
         $crate::cli::print_str("\n")
@@ -232,7 +241,7 @@ impl InputArgs {
             .load_with(counties.as_ref())
             .context("cannot load the network")?;
         if !self.quiet && !warnings.0.is_empty() {
-            eprintln!("{warnings}");
+            errln!("{warnings}");
         }
         Ok(net)
     }

@@ -230,7 +230,7 @@ fn circle_columns(
 fn summary(layers: &[StyledLayer]) {
     for sl in layers {
         let l: &Layer = &sl.layer;
-        eprintln!(
+        errln!(
             "  {:<11} {:<12} {:>5} features",
             l.name,
             l.geometry_type.ogc_name(),
@@ -254,7 +254,7 @@ pub fn export_qgis(
     };
     let layers = default_layers(net, a, counties)?;
     let files = super::write_folder(dir, &layers, f, force)?;
-    eprintln!("wrote {} files to {}:", files.len(), dir.display());
+    errln!("wrote {} files to {}:", files.len(), dir.display());
     summary(&layers);
     Ok(ExitCode::SUCCESS)
 }

@@ -619,7 +619,7 @@ fn warn_if_long(gr: &agglo::algorithms::centrality::WGraph, opt: &PathOptions) {
     if secs > WARN_SECONDS {
         let threads = rayon::current_num_threads();
         let k = 1000.min(n);
-        eprintln!(
+        errln!(
             "agglo: exact centrality from all {n} sources will take about {} on {threads} thread(s) (timed on 4 sources); `--sample {k}` estimates betweenness in about {} (Ctrl-C to stop)",
             human_secs(secs),
             human_secs(secs * k as f64 / n as f64),
@@ -664,7 +664,7 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
             .map(|i| g.node_at(i))
             .collect();
         let est = approx_betweenness_from(gr, sample, a.delta);
-        eprintln!(
+        errln!(
             "betweenness estimated from {} of {} sources: every value within ±{:.4} of the exact normalised betweenness with probability ≥ {}",
             est.sources.len(),
             n,

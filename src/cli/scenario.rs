@@ -489,7 +489,7 @@ fn layers(
         scenario_cities_layer(after, &rows, label),
     ];
     let files = super::write_folder(dir, &layers, format, a.force)?;
-    eprintln!("wrote {} files to {}", files.len(), dir.display());
+    errln!("wrote {} files to {}", files.len(), dir.display());
     Ok(())
 }
 
@@ -557,7 +557,7 @@ pub fn scenarios(input: &InputArgs, a: &ScenariosArgs) -> anyhow::Result<ExitCod
         ]);
     }
     emit(&t, a.format, None)?;
-    eprintln!("baseline evaluated in {base_ms:.1} ms");
+    errln!("baseline evaluated in {base_ms:.1} ms");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -690,7 +690,7 @@ pub fn sweep_cmd(input: &InputArgs, a: &SweepArgs) -> anyhow::Result<ExitCode> {
             super::write_out(p, &geojson)?;
         }
     }
-    eprintln!(
+    errln!(
         "{evaluated} candidates evaluated in {:.2} s ({:.0} candidates/s, {} threads)",
         secs,
         evaluated as f64 / secs.max(1e-9),

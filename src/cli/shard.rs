@@ -97,7 +97,7 @@ pub fn write(
     let (command, shard) = (header.command.clone(), header.shard()?);
     super::write_out(path, &write_part(header, columns, rows))?;
     if !super::is_stdout(path) {
-        eprintln!(
+        errln!(
             "{command}: shard {shard}: wrote {} rows to {}",
             rows.len(),
             path.display()
@@ -217,7 +217,7 @@ pub fn merge(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     if let Some(g) = &a.geojson {
         super::write_out(g, &geojson)?;
     }
-    eprintln!(
+    errln!(
         "merged {} parts of `agglo {command}` ({} rows)",
         parts.len(),
         parts.iter().map(|p| p.rows.len()).sum::<usize>()

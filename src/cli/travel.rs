@@ -247,12 +247,12 @@ pub fn route(input: &InputArgs, a: &RouteArgs) -> anyhow::Result<ExitCode> {
             OutFormat::Table => outln!("{message}")?,
             OutFormat::Csv => {
                 emit(&t, a.format, None)?;
-                eprintln!("{message}");
+                errln!("{message}");
             }
             OutFormat::Json => {
                 let v = json!({"from": name(&net, from), "to": name(&net, to), "minutes": null, "legs": []});
                 outln!("{}", serde_json::to_string_pretty(&v)?)?;
-                eprintln!("{message}");
+                errln!("{message}");
             }
         }
         return Ok(ExitCode::from(1));
