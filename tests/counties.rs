@@ -348,3 +348,33 @@ fn delineate_assigns_county_units_once_each() {
         );
     }
 }
+
+#[test]
+fn delineation_is_compared_with_the_plans_unit_by_unit() {
+    let out = ok(&[
+        "--level",
+        "county",
+        "delineate",
+        "--view",
+        "official",
+        "--format",
+        "json",
+    ]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let net = county_net();
+    let chongqing = rows
+        .iter()
+        .find(|r| r["agglomeration"] == "chongqing-metro")
+        .unwrap();
+    // The plan's 21 districts and Guang'an against the derived area: a
+    // share of units in both, every listed difference a unit.
+    let j = chongqing["jaccard"].as_f64().unwrap();
+    assert!(j > 0.3 && j < 1.0, "jaccard {j}");
+    for side in ["outside", "extra"] {
+        for v in chongqing[side].as_array().unwrap() {
+            let id = v.as_str().unwrap().split('>').next().unwrap();
+            let i = net.city_by_id(id).unwrap();
+            assert!(net.is_unit(i), "{side}: {id} is not a unit");
+        }
+    }
+}

@@ -283,7 +283,15 @@ impl Delineation {
             .iter()
             .enumerate()
             .map(|(i, ag)| {
-                let official: BTreeSet<CityIdx> = ag.members.iter().copied().collect();
+                // Units only: at the county level the comparison is unit by
+                // unit (a partial member's units as its plan names them), and
+                // prefecture centres are no units.
+                let official: BTreeSet<CityIdx> = ag
+                    .members
+                    .iter()
+                    .copied()
+                    .filter(|&c| net.is_unit(c))
+                    .collect();
                 let mut derived_cores: Vec<CityIdx> = ag
                     .cores
                     .iter()
@@ -296,6 +304,7 @@ impl Delineation {
                     .iter()
                     .filter(|a| derived_cores.contains(&a.core))
                     .flat_map(|a| a.members.iter().map(|m| m.0))
+                    .filter(|&c| net.is_unit(c))
                     .collect();
                 let pop = |s: &mut dyn Iterator<Item = &CityIdx>| -> u64 {
                     s.map(|c| net.city(*c).pop_2020).sum()
