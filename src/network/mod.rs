@@ -168,33 +168,22 @@ impl Network {
         if kids.is_empty() {
             return Vec::new();
         }
+        // Road arcs of the adjacency, both ways for two-way links.
+        let roads = |v: CityIdx| {
+            self.csr.out(v).iter().filter(|arc| {
+                matches!(
+                    self.links[arc.link as usize].mode,
+                    Mode::Road | Mode::Expressway
+                )
+            })
+        };
         // The seed: the unit joined to the centre by the fastest road link.
-        let mut seed: Option<(f64, CityIdx)> = None;
-        let mut adjacent: Vec<(CityIdx, CityIdx)> = Vec::new();
-        for l in &self.links {
-            let (a, b) = (l.from, l.to);
-            if !matches!(l.mode, Mode::Road | Mode::Expressway) {
-                continue;
-            }
-            for (c, u) in [(a, b), (b, a)] {
-                if c == i
-                    && self.parent[u as usize] == i
-                    && u != i
-                    && seed.is_none_or(|(m, s)| (l.minutes, u) < (m, s))
-                {
-                    seed = Some((l.minutes, u));
-                }
-            }
-            if a != b
-                && self.parent[a as usize] == i
-                && self.parent[b as usize] == i
-                && a != i
-                && b != i
-            {
-                adjacent.push((a, b));
-            }
-        }
-        let Some((_, seed)) = seed else {
+        let Some(seed) = roads(i)
+            .filter(|arc| arc.to != i && self.parent[arc.to as usize] == i)
+            .map(|arc| (arc.minutes, arc.to))
+            .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
+            .map(|(_, u)| u)
+        else {
             return Vec::new();
         };
         let urban = |u: CityIdx| {
@@ -205,16 +194,16 @@ impl Network {
                 && share >= URBAN_DISTRICT_MIN_SHARE
                 && density >= URBAN_DISTRICT_MIN_DENSITY
         };
+        // The districts that join the seed through each other, breadth first.
         let mut core = vec![seed];
         let mut k = 0;
         while k < core.len() {
             let u = core[k];
             k += 1;
-            for &(a, b) in &adjacent {
-                for (x, y) in [(a, b), (b, a)] {
-                    if x == u && urban(y) && !core.contains(&y) {
-                        core.push(y);
-                    }
+            for arc in roads(u) {
+                let y = arc.to;
+                if y != i && self.parent[y as usize] == i && urban(y) && !core.contains(&y) {
+                    core.push(y);
                 }
             }
         }
