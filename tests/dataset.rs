@@ -3,7 +3,7 @@
 mod common;
 
 use agglo::algorithms::{Direction, Engine, TimeModel};
-use agglo::io::Input;
+use agglo::io::{CountySource, Input};
 use agglo::{Mode, Network, haversine_km};
 use common::*;
 
@@ -945,6 +945,70 @@ fn county_station_access_is_set_only_for_units_with_a_station_of_that_kind() {
 // ---- Plans at county level (data/agglomeration_counties.csv, data/src/metro_plans.csv) ----
 
 /// Every county list of a partial member names real units of that member, once each, with a source.
+/// Every county rail run with a published (not `estimate:`) time survives the
+/// build: the in-vehicle rail time between its two nodes on the county network is
+/// at most the published minutes. It can be less (data/README.md section 8.4:
+/// a unit's stations are one node, so a route may leave from another station of
+/// the same unit), never more.
+#[test]
+fn county_rail_runs_with_a_published_time_are_routed_no_slower() {
+    let net = Input::Embedded
+        .load_with(Some(&CountySource::Embedded))
+        .unwrap()
+        .0;
+    let units: BTreeSet<String> = csv_rows("counties.csv")
+        .into_iter()
+        .map(|u| u["id"].clone())
+        .collect();
+    let node_of: BTreeMap<String, String> = csv_rows("src/county_stations.csv")
+        .into_iter()
+        .map(|s| {
+            let node = if units.contains(&s["adcode"]) {
+                s["adcode"].clone()
+            } else {
+                "hong-kong".to_owned() // 810000: no county unit (data/README.md section 8)
+            };
+            (s["station_zh"].clone(), node)
+        })
+        .collect();
+    let model = TimeModel {
+        modes: vec![Mode::Hsr, Mode::Rail],
+        ..TimeModel::in_vehicle()
+    };
+    let engine = Engine::new(&net, model, None);
+    let mut ws = engine.workspace();
+    let (mut n, mut failures) = (0, Vec::new());
+    for (i, r) in csv_rows("src/county_rail_links.csv").iter().enumerate() {
+        if r["source"].starts_with("estimate") {
+            continue;
+        }
+        let end = |k: &str| node_of.get(&r[k]).cloned().unwrap_or_else(|| r[k].clone());
+        let (a, b) = (end("from_station"), end("to_station"));
+        if a == b {
+            continue; // dropped by the build: both stations in one unit
+        }
+        let published = num(r, "minutes");
+        let (ia, ib) = (net.find_city(&a).unwrap(), net.find_city(&b).unwrap());
+        engine.search(&mut ws, &[ia], Direction::Out, f64::INFINITY);
+        let t = engine.time_to(&ws, ib);
+        println!(
+            "line {}: {a}–{b} {t:.0} min routed, {published} published",
+            i + 2
+        );
+        if t > published + 1e-6 {
+            failures.push(format!(
+                "line {}: {}–{} routed in {t:.1} min, published {published}",
+                i + 2,
+                r["from_station"],
+                r["to_station"]
+            ));
+        }
+        n += 1;
+    }
+    assert!(n >= 20, "only {n} published county runs");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn plan_county_lists_name_units_of_partial_members() {
     let units: BTreeMap<String, String> = csv_rows("counties.csv")
