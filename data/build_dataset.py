@@ -58,13 +58,45 @@ ROUTE_OVERRIDES = {
     frozenset({"ali", "hetian"}): ("ali", "kashi", 1330.0, MOUNTAIN_SPEED,
                                    "G219 Shiquanhe–Yecheng about 1,080 km + Yecheng–Kashgar about 250 km "
                                    "(general knowledge, unverified)"),
+    # The straight line Hotan–Tumxuk crosses the Taklamakan. The road that does is the
+    # two-lane Hotan–Aral desert highway, 424 km, opened 2007-11-01 (Xinhua via
+    # twocircles.net; China Economic Review), so Hotan joins Aral, not Tumxuk.
+    frozenset({"hetian", "tumushuke"}): ("hetian", "alaer", 424.0, ROAD_SPEED,
+                                         "Hotan–Aral desert highway, 424 km, two-lane (Xinhua 2007-11-01)"),
 }
 
 # Modelled expressways added by name where neither end is among the other's nearest
 # neighbours, so that the generated network would send traffic round a detour.
 EXTRA_EXPRESSWAYS = [
-    ("suihua", "heihe", "G1211 Jilin–Heihe expressway via Bei'an (general knowledge, unverified)"),
+    ("suihua", "heihe", "G1211 Jilin–Heihe expressway via Bei'an: the Bei'an–Heihe section is complete "
+     "(de.wikipedia, Autobahn Jilin–Heihe); Suihua–Bei'an was built from 2009 to four-lane expressway "
+     "standard at 80 km/h design, mostly by widening the old road (lmjx.net 2009-08-25); its opening "
+     "date was not found"),
+    ("kashi", "hetian", "Kashgar–Hotan expressway (Shule–Moyu 434 km, 120 km/h design, opened 2019-07-31; "
+     "Kashgar–Hotan in just over 4 h, China Daily via stockshoes.it)"),
+    ("lasa", "linzhi", "Lhasa–Nyingchi expressway, 409 km, toll-free, 80 km/h limit, opened 2017-10-01 "
+     "(Xinhua via china.org.cn 2017-10-01)"),
 ]
+
+# Modelled expressway pairs checked against a public source (issue 16): the source is
+# appended to the row. Pairs over 300 km and in Tibet, Qinghai, Xinjiang and Inner
+# Mongolia not listed here or in NO_EXPRESSWAY rest on the compilers' general knowledge
+# (data/README.md, section 3).
+CHECKED_EXPRESSWAYS = {
+    frozenset({"hami", "tulufan"}): "G30 Lianhuo expressway, open end to end since 2014-12-31 (China Daily via "
+                                    "traveltrade.xyz); Hami–Turpan section widened from 2024 (PR Newswire 2024-11-07)",
+    frozenset({"hami", "jiayuguan"}): "G30 Lianhuo expressway, open end to end since 2014-12-31 (China Daily via "
+                                      "traveltrade.xyz; Wikipedia, G30 Lianyungang–Khorgas Expressway)",
+    frozenset({"chifeng", "xilinguole"}): "G16 Dandong–Xilinhot expressway via Chifeng: Jingpeng–Xilinhot open "
+                                          "2017-03-18 (Inner Mongolia Daily 2017-03-28), last section Daban–Jingpeng "
+                                          "2019-08 (Chifeng press re-posts)",
+    frozenset({"bayinguoleng", "wulumuqi"}): "G0711 Urumqi–Yuli expressway, 324.7 km through the Tianshan Shengli "
+                                             "tunnel, opened 2025-12-26, Urumqi–Korla about 3 h (China Daily 2025-12-27)",
+    frozenset({"lasa", "naqu"}): "Lhasa–Nagqu expressway (G6), 295 km, fully open 2021-08-21 "
+                                 "(CCCC 2021-08-25; Xinhua via TibetanReview 2021-08-22)",
+    frozenset({"lasa", "rikaze"}): "Lhasa–Xigaze expressway, main body complete 2023-12 (Xinhua via People's "
+                                   "Daily 2023-12-06), opened 2024-06-30 (Xinhua via scio.gov.cn 2024-07-01)",
+}
 
 # Ids written differently by the compilers of different source files.
 ALIASES = {"turpan": "tulufan", "harbin": "haerbin", "qiqihar": "qiqihaer", "luliang": "lvliang"}
@@ -141,10 +173,12 @@ def road_link(c1, c2, why):
         mountain, what = NO_EXPRESSWAY[pair]
         detour, speed = (MOUNTAIN_DETOUR, MOUNTAIN_SPEED) if mountain else (ROAD_DETOUR, ROAD_SPEED)
         note = f"; no expressway: {what}"
+    if pair in CHECKED_EXPRESSWAYS:
+        note = f"; checked: {CHECKED_EXPRESSWAYS[pair]}"
     km = d * detour
     minutes = km / speed * 60 + URBAN_MIN
     # Adjacent centres closer than SHORT_KM are joined by ordinary roads, not expressways.
-    mode = "road" if km < SHORT_KM or note else "expressway"
+    mode = "road" if km < SHORT_KM or pair in NO_EXPRESSWAY else "expressway"
     return {"from": c1["id"], "to": c2["id"], "mode": mode, "minutes": f"{minutes:.0f}",
             "km": f"{km:.0f}", "services_per_day": "", "line": "", "opened": "", "oneway": "",
             "source": f"modeled: great-circle x{detour} at {speed:.0f} km/h + {URBAN_MIN:.0f} min urban ({why}){note}"}
