@@ -49,7 +49,6 @@ NO_EXPRESSWAY = {
     frozenset({"daxinganling", "heihe"}): (False, "forest trunk roads"),
     frozenset({"daxinganling", "hulunbeier"}): (False, "forest trunk roads"),
     frozenset({"heihe", "yichun-heilongjiang"}): (False, "trunk roads"),
-    frozenset({"aletai", "kelamayi"}): (False, "desert trunk road"),
 }
 # Modelled pairs replaced by a stated route: Ngari's only road link. The great-circle
 # neighbour (Hotan) is over the Kunlun with no road; the Xinjiang–Tibet highway (G219)
@@ -83,6 +82,11 @@ EXTRA_EXPRESSWAYS = [
 # Mongolia not listed here or in NO_EXPRESSWAY rest on the compilers' general knowledge
 # (data/README.md, section 3).
 CHECKED_EXPRESSWAYS = {
+    # Was `road` ("desert trunk road") before issue 16: G3014 runs the whole way.
+    frozenset({"aletai", "kelamayi"}): "G3014 Kuytun–Altay expressway, Karamay–Altay open since 2014-07-01 "
+                                       "(Wikipedia, G3014 Kuytun–Altay Expressway)",
+    frozenset({"kelamayi", "tacheng"}): "G3015 Karamay–Tacheng expressway, opened 2014-11-30 (Wikipedia, "
+                                        "G3015 Kuytun–Tacheng Expressway)",
     frozenset({"hami", "tulufan"}): "G30 Lianhuo expressway, open end to end since 2014-12-31 (China Daily via "
                                     "traveltrade.xyz); Hami–Turpan section widened from 2024 (PR Newswire 2024-11-07)",
     frozenset({"hami", "jiayuguan"}): "G30 Lianhuo expressway, open end to end since 2014-12-31 (China Daily via "
