@@ -81,7 +81,18 @@ EXTRA_EXPRESSWAYS = [
 # appended to the row. Pairs over 300 km and in Tibet, Qinghai, Xinjiang and Inner
 # Mongolia not listed here or in NO_EXPRESSWAY rest on the compilers' general knowledge
 # (data/README.md, section 3).
+G6 = ("G6 Beijing–Lhasa expressway through Zhangjiakou, Jining (Ulanqab), Hohhot, Bayannur, Wuhai, Yinchuan, "
+      "Lanzhou and Xining, sharing the G7 via Baotou between Hohhot and Linhe; open from Beijing to Xining "
+      "(Wikipedia, G6 Beijing–Lhasa Expressway)")
 CHECKED_EXPRESSWAYS = {
+    frozenset({"wulanchabu", "zhangjiakou"}): G6,
+    frozenset({"huhehaote", "wulanchabu"}): G6,
+    frozenset({"baotou", "huhehaote"}): G6,
+    frozenset({"baotou", "bayannaoer"}): G6,
+    frozenset({"bayannaoer", "wuhai"}): G6,
+    frozenset({"wuhai", "yinchuan"}): G6,
+    frozenset({"haidong", "lanzhou"}): G6 + "; Haidong lies on it between Lanzhou and Xining",
+    frozenset({"haidong", "xining"}): G6 + "; Haidong lies on it between Lanzhou and Xining",
     # Was `road` ("desert trunk road") before issue 16: G3014 runs the whole way.
     frozenset({"aletai", "kelamayi"}): "G3014 Kuytun–Altay expressway, Karamay–Altay open since 2014-07-01 "
                                        "(Wikipedia, G3014 Kuytun–Altay Expressway)",
