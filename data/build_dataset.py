@@ -72,7 +72,10 @@ EXTRA_EXPRESSWAYS = [
      "standard at 80 km/h design, mostly by widening the old road (lmjx.net 2009-08-25); its opening "
      "date was not found"),
     ("kashi", "hetian", "Kashgar–Hotan expressway (Shule–Moyu 434 km, 120 km/h design, opened 2019-07-31; "
-     "Kashgar–Hotan in just over 4 h, China Daily via stockshoes.it)"),
+     "Kashgar–Hotan in just over 4 h, China Daily via stockshoes.it; conflicting: English Wikipedia's G3012 page "
+     "still shows a gap between Kargilik and Karakax)"),
+    ("bayinguoleng", "akesu", "G3012 Turpan–Hotan expressway, complete from Toksun via Korla and Kuqa to "
+     "Yecheng (Wikipedia, G3012 Turpan–Hotan Expressway)"),
     ("lasa", "linzhi", "Lhasa–Nyingchi expressway, 409 km, toll-free, 80 km/h limit, opened 2017-10-01 "
      "(Xinhua via china.org.cn 2017-10-01)"),
 ]
@@ -84,7 +87,13 @@ EXTRA_EXPRESSWAYS = [
 G6 = ("G6 Beijing–Lhasa expressway through Zhangjiakou, Jining (Ulanqab), Hohhot, Bayannur, Wuhai, Yinchuan, "
       "Lanzhou and Xining, sharing the G7 via Baotou between Hohhot and Linhe; open from Beijing to Xining "
       "(Wikipedia, G6 Beijing–Lhasa Expressway)")
+G3012 = "G3012 Turpan–Hotan expressway via Aksu, Maralbexi, Artux and Kashgar, complete from Toksun to Yecheng (Wikipedia, G3012 Turpan–Hotan Expressway)"
 CHECKED_EXPRESSWAYS = {
+    frozenset({"tulufan", "wulumuqi"}): "G30 Lianhuo expressway through Turpan and Urumqi, open end to end since "
+                                        "2014-12-31 (Wikipedia, G30; China Daily via traveltrade.xyz)",
+    frozenset({"akesu", "tumushuke"}): G3012,
+    frozenset({"kezilesu", "tumushuke"}): G3012,
+    frozenset({"kashi", "kezilesu"}): G3012,
     frozenset({"wulanchabu", "zhangjiakou"}): G6,
     frozenset({"huhehaote", "wulanchabu"}): G6,
     frozenset({"baotou", "huhehaote"}): G6,
