@@ -49,7 +49,6 @@ NO_EXPRESSWAY = {
     frozenset({"daxinganling", "heihe"}): (False, "forest trunk roads"),
     frozenset({"daxinganling", "hulunbeier"}): (False, "forest trunk roads"),
     frozenset({"heihe", "yichun-heilongjiang"}): (False, "trunk roads"),
-    frozenset({"aletai", "kelamayi"}): (False, "desert trunk road"),
 }
 # Modelled pairs replaced by a stated route: Ngari's only road link. The great-circle
 # neighbour (Hotan) is over the Kunlun with no road; the Xinjiang–Tibet highway (G219)
@@ -58,13 +57,70 @@ ROUTE_OVERRIDES = {
     frozenset({"ali", "hetian"}): ("ali", "kashi", 1330.0, MOUNTAIN_SPEED,
                                    "G219 Shiquanhe–Yecheng about 1,080 km + Yecheng–Kashgar about 250 km "
                                    "(general knowledge, unverified)"),
+    # The straight line Hotan–Tumxuk crosses the Taklamakan. The road that does is the
+    # two-lane Hotan–Aral desert highway, 424 km, opened 2007-11-01 (Xinhua via
+    # twocircles.net; China Economic Review), so Hotan joins Aral, not Tumxuk.
+    frozenset({"hetian", "tumushuke"}): ("hetian", "alaer", 424.0, ROAD_SPEED,
+                                         "Hotan–Aral desert highway, 424 km, two-lane (Xinhua 2007-11-01)"),
 }
 
 # Modelled expressways added by name where neither end is among the other's nearest
 # neighbours, so that the generated network would send traffic round a detour.
 EXTRA_EXPRESSWAYS = [
-    ("suihua", "heihe", "G1211 Jilin–Heihe expressway via Bei'an (general knowledge, unverified)"),
+    ("suihua", "heihe", "G1211 Jilin–Heihe expressway via Bei'an: the Bei'an–Heihe section is complete "
+     "(de.wikipedia, Autobahn Jilin–Heihe); Suihua–Bei'an was built from 2009 to four-lane expressway "
+     "standard at 80 km/h design, mostly by widening the old road (lmjx.net 2009-08-25); its opening "
+     "date was not found"),
+    ("kashi", "hetian", "Kashgar–Hotan expressway (Shule–Moyu 434 km, 120 km/h design, opened 2019-07-31; "
+     "Kashgar–Hotan in just over 4 h, China Daily via stockshoes.it; conflicting: English Wikipedia's G3012 page "
+     "still shows a gap between Kargilik and Karakax)"),
+    ("bayinguoleng", "akesu", "G3012 Turpan–Hotan expressway, complete from Toksun via Korla and Kuqa to "
+     "Yecheng (Wikipedia, G3012 Turpan–Hotan Expressway)"),
+    ("lasa", "linzhi", "Lhasa–Nyingchi expressway, 409 km, toll-free, 80 km/h limit, opened 2017-10-01 "
+     "(Xinhua via china.org.cn 2017-10-01)"),
 ]
+
+# Modelled expressway pairs checked against a public source (issue 16): the source is
+# appended to the row. Pairs over 300 km and in Tibet, Qinghai, Xinjiang and Inner
+# Mongolia not listed here or in NO_EXPRESSWAY rest on the compilers' general knowledge
+# (data/README.md, section 3).
+G6 = ("G6 Beijing–Lhasa expressway through Zhangjiakou, Jining (Ulanqab), Hohhot, Bayannur, Wuhai, Yinchuan, "
+      "Lanzhou and Xining, sharing the G7 via Baotou between Hohhot and Linhe; open from Beijing to Xining "
+      "(Wikipedia, G6 Beijing–Lhasa Expressway)")
+G3012 = "G3012 Turpan–Hotan expressway via Aksu, Maralbexi, Artux and Kashgar, complete from Toksun to Yecheng (Wikipedia, G3012 Turpan–Hotan Expressway)"
+CHECKED_EXPRESSWAYS = {
+    frozenset({"tulufan", "wulumuqi"}): "G30 Lianhuo expressway through Turpan and Urumqi, open end to end since "
+                                        "2014-12-31 (Wikipedia, G30; China Daily via traveltrade.xyz)",
+    frozenset({"akesu", "tumushuke"}): G3012,
+    frozenset({"kezilesu", "tumushuke"}): G3012,
+    frozenset({"kashi", "kezilesu"}): G3012,
+    frozenset({"wulanchabu", "zhangjiakou"}): G6,
+    frozenset({"huhehaote", "wulanchabu"}): G6,
+    frozenset({"baotou", "huhehaote"}): G6,
+    frozenset({"baotou", "bayannaoer"}): G6,
+    frozenset({"bayannaoer", "wuhai"}): G6,
+    frozenset({"wuhai", "yinchuan"}): G6,
+    frozenset({"haidong", "lanzhou"}): G6 + "; Haidong lies on it between Lanzhou and Xining",
+    frozenset({"haidong", "xining"}): G6 + "; Haidong lies on it between Lanzhou and Xining",
+    # Was `road` ("desert trunk road") before issue 16: G3014 runs the whole way.
+    frozenset({"aletai", "kelamayi"}): "G3014 Kuytun–Altay expressway, Karamay–Altay open since 2014-07-01 "
+                                       "(Wikipedia, G3014 Kuytun–Altay Expressway)",
+    frozenset({"kelamayi", "tacheng"}): "G3015 Karamay–Tacheng expressway, opened 2014-11-30 (Wikipedia, "
+                                        "G3015 Kuytun–Tacheng Expressway)",
+    frozenset({"hami", "tulufan"}): "G30 Lianhuo expressway, open end to end since 2014-12-31 (China Daily via "
+                                    "traveltrade.xyz); Hami–Turpan section widened from 2024 (PR Newswire 2024-11-07)",
+    frozenset({"hami", "jiayuguan"}): "G30 Lianhuo expressway, open end to end since 2014-12-31 (China Daily via "
+                                      "traveltrade.xyz; Wikipedia, G30 Lianyungang–Khorgas Expressway)",
+    frozenset({"chifeng", "xilinguole"}): "G16 Dandong–Xilinhot expressway via Chifeng: Jingpeng–Xilinhot open "
+                                          "2017-03-18 (Inner Mongolia Daily 2017-03-28), last section Daban–Jingpeng "
+                                          "2019-08 (Chifeng press re-posts)",
+    frozenset({"bayinguoleng", "wulumuqi"}): "G0711 Urumqi–Yuli expressway, 324.7 km through the Tianshan Shengli "
+                                             "tunnel, opened 2025-12-26, Urumqi–Korla about 3 h (China Daily 2025-12-27)",
+    frozenset({"lasa", "naqu"}): "Lhasa–Nagqu expressway (G6), 295 km, fully open 2021-08-21 "
+                                 "(CCCC 2021-08-25; Xinhua via TibetanReview 2021-08-22)",
+    frozenset({"lasa", "rikaze"}): "Lhasa–Xigaze expressway, main body complete 2023-12 (Xinhua via People's "
+                                   "Daily 2023-12-06), opened 2024-06-30 (Xinhua via scio.gov.cn 2024-07-01)",
+}
 
 # Ids written differently by the compilers of different source files.
 ALIASES = {"turpan": "tulufan", "harbin": "haerbin", "qiqihar": "qiqihaer", "luliang": "lvliang"}
@@ -141,10 +197,12 @@ def road_link(c1, c2, why):
         mountain, what = NO_EXPRESSWAY[pair]
         detour, speed = (MOUNTAIN_DETOUR, MOUNTAIN_SPEED) if mountain else (ROAD_DETOUR, ROAD_SPEED)
         note = f"; no expressway: {what}"
+    if pair in CHECKED_EXPRESSWAYS:
+        note = f"; checked: {CHECKED_EXPRESSWAYS[pair]}"
     km = d * detour
     minutes = km / speed * 60 + URBAN_MIN
     # Adjacent centres closer than SHORT_KM are joined by ordinary roads, not expressways.
-    mode = "road" if km < SHORT_KM or note else "expressway"
+    mode = "road" if km < SHORT_KM or pair in NO_EXPRESSWAY else "expressway"
     return {"from": c1["id"], "to": c2["id"], "mode": mode, "minutes": f"{minutes:.0f}",
             "km": f"{km:.0f}", "services_per_day": "", "line": "", "opened": "", "oneway": "",
             "source": f"modeled: great-circle x{detour} at {speed:.0f} km/h + {URBAN_MIN:.0f} min urban ({why}){note}"}

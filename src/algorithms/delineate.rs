@@ -16,8 +16,9 @@
 //! 4. **Comparison** with each official agglomeration: the derived area of its
 //!    cores (the union of the areas whose core is an official core) against
 //!    its member list: Jaccard index on members (|A∩B| / |A∪B|), the same on
-//!    population (2020 residents), the official members outside (with the core
-//!    they joined instead, if any) and the derived members that are not
+//!    population (2020 residents), the official members outside (with where
+//!    they are instead: in another core's area, heading an area of their own,
+//!    or in none, see [`Elsewhere`]) and the derived members that are not
 //!    official members.
 //!
 //! A scenario comparison calls [`delineate`] on the base and the edited
@@ -139,10 +140,24 @@ pub struct OfficialMatch {
     pub jaccard: f64,
     /// Jaccard index weighted by 2020 population.
     pub pop_jaccard: f64,
-    /// Official members outside the derived area, with the core they joined.
-    pub outside: Vec<(CityIdx, Option<CityIdx>)>,
+    /// Official members outside the derived area, with where they are instead.
+    pub outside: Vec<(CityIdx, Elsewhere)>,
     /// Derived members that are not official members.
     pub extra: Vec<CityIdx>,
+}
+
+/// Where an official member outside the derived area of its agglomeration's
+/// cores is instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Elsewhere {
+    /// Within the budget of no core.
+    Unreached,
+    /// In the area of this other core.
+    Joined(CityIdx),
+    /// A core itself, heading its own area: a city above the core threshold
+    /// that its plan does not name as a core (Changzhou in the Nanjing metro
+    /// area, for example).
+    OwnArea,
 }
 
 /// A city whose area differs between two delineations.
@@ -328,7 +343,14 @@ impl Delineation {
                     },
                     outside: official
                         .difference(&derived)
-                        .map(|&c| (c, self.core_of(c)))
+                        .map(|&c| {
+                            let at = match self.core_of(c) {
+                                None => Elsewhere::Unreached,
+                                Some(k) if k == c => Elsewhere::OwnArea,
+                                Some(k) => Elsewhere::Joined(k),
+                            };
+                            (c, at)
+                        })
                         .collect(),
                     extra: derived.difference(&official).copied().collect(),
                 }
@@ -381,7 +403,8 @@ mod tests {
             b,z,expressway,15,30,,,,,t\n\
             a,w,expressway,70,70,,,,,t\n";
         let aggs = "id,name,name_zh,kind,cores,members,partial,approved,source\n\
-            a-metro,A Metro,甲都市圈,metro-area,a,a;x;w,,,t\n";
+            a-metro,A Metro,甲都市圈,metro-area,a,a;x;w,,,t\n\
+            ab-cluster,AB Cluster,甲乙城市群,city-cluster,a,a;b;y;z,,,t\n";
         let data = read_csv_network(
             ("cities.csv", cities),
             ("links.csv", links),
@@ -416,7 +439,7 @@ mod tests {
         let m = &d.compare_official(&net)[0];
         assert!((m.jaccard - 0.5).abs() < 1e-12);
         assert!((m.pop_jaccard - 6.8 / 8.0).abs() < 1e-12);
-        assert_eq!(m.outside, [(id("w"), None)]);
+        assert_eq!(m.outside, [(id("w"), Elsewhere::Unreached)]);
         assert_eq!(m.extra, [id("y")]);
         // A longer budget brings w in: one change.
         let opts = DelineateOptions {
@@ -430,6 +453,25 @@ mod tests {
             before: None,
             after: Some(id("a"))
         }));
+    }
+
+    /// Regression (`delineate --view official` printed `changzhou>changzhou`):
+    /// an official member that is a derived core itself heads its own area; it
+    /// did not join itself.
+    #[test]
+    fn a_member_that_is_a_core_itself_is_marked_as_heading_its_own_area() {
+        let net = net();
+        let id = |s: &str| net.city_by_id(s).unwrap();
+        let d = delineate(&net, &TimeModel::default(), DelineateOptions::default()).unwrap();
+        let m = &d.compare_official(&net)[1];
+        assert_eq!(m.derived_cores, [id("a")]);
+        assert_eq!(
+            m.outside,
+            [
+                (id("b"), Elsewhere::OwnArea),
+                (id("z"), Elsewhere::Joined(id("b")))
+            ]
+        );
     }
 
     #[test]

@@ -20,8 +20,8 @@ pub use circles::{
     disk_union,
 };
 pub use delineate::{
-    Area, Assignment, Change, DelineateError, DelineateOptions, Delineation, OfficialMatch,
-    delineate,
+    Area, Assignment, Change, DelineateError, DelineateOptions, Delineation, Elsewhere,
+    OfficialMatch, delineate,
 };
 pub use growth::{AgglomerationGrowth, CoreGrowth, Effect, GrowthError, Pair, growth};
 pub use search::{Direction, Engine, Leg, Reach, Workspace};

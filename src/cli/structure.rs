@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use agglo::algorithms::{
-    AgglomerationGrowth, CircleOptions, ClusterStructure, DelineateOptions, Engine, Measure, Pair,
-    SizeClass, Tiers, census_scope, delineate, growth,
+    AgglomerationGrowth, CircleOptions, ClusterStructure, DelineateOptions, Elsewhere, Engine,
+    Measure, Pair, SizeClass, Tiers, census_scope, delineate, growth,
 };
 use agglo::io::{round_multipolygon, round6};
 use agglo::{Agglomeration, Cell, CityIdx, Network, Table};
@@ -580,9 +580,10 @@ pub fn delineate_cmd(input: &InputArgs, a: &DelineateArgs) -> anyhow::Result<Exi
         let outside = m
             .outside
             .iter()
-            .map(|&(c, core)| match core {
-                Some(k) => format!("{}>{}", id(&net, c), id(&net, k)),
-                None => id(&net, c),
+            .map(|&(c, at)| match at {
+                Elsewhere::Joined(k) => format!("{}>{}", id(&net, c), id(&net, k)),
+                Elsewhere::OwnArea => format!("{}*", id(&net, c)),
+                Elsewhere::Unreached => id(&net, c),
             })
             .collect::<Vec<_>>();
         official.push(vec![
@@ -659,7 +660,7 @@ pub fn delineate_cmd(input: &InputArgs, a: &DelineateArgs) -> anyhow::Result<Exi
             let contested = d.assignments.iter().filter(|s| s.runner_up.is_some());
             let ties = d.assignments.iter().filter(|s| s.tie).count();
             outln!(
-                "{} areas within {} min; {} cities contested (reached by two or more cores), {} ties; outside a>b: member a joined core b",
+                "{} areas within {} min; {} cities contested (reached by two or more cores), {} ties; outside a>b: member a joined core b; a*: member a is a core with its own area",
                 d.areas.len(),
                 a.minutes,
                 contested.count(),
