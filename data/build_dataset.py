@@ -13,6 +13,12 @@ from pathlib import Path
 
 SRC = Path(__file__).parent / "src"
 OUT = Path(__file__).parent
+sys.path.insert(0, str(SRC))
+from extract_county_seats import gcj_to_wgs  # noqa: E402  (the transform the county seats use)
+
+# The compiled centres of src/cities_*.csv were read off a GCJ-02 map (data/README.md
+# section 2.3); these are outside the mainland, where no GCJ-02 offset applies.
+NOT_GCJ = {"hong-kong", "macao"}
 
 CITY_COLS = ["id", "name", "name_zh", "province", "adcode", "lon", "lat", "pop_2020",
              "pop_2010", "urban_pop_2020", "access_hsr_min", "access_rail_min", "level", "source"]
@@ -64,6 +70,9 @@ ROUTE_OVERRIDES = {
 # neighbours, so that the generated network would send traffic round a detour.
 EXTRA_EXPRESSWAYS = [
     ("suihua", "heihe", "G1211 Jilin–Heihe expressway via Bei'an (general knowledge, unverified)"),
+    # Among Kunming's 4 nearest until the centres were converted from GCJ-02 (a tie
+    # within 1 km); the G5 runs Kunming–Yuanmou–Panzhihua (general knowledge).
+    ("kunming", "panzhihua", "G5 Beijing–Kunming expressway via Yuanmou (general knowledge)"),
 ]
 
 # Ids written differently by the compilers of different source files.
@@ -150,6 +159,15 @@ def road_link(c1, c2, why):
             "source": f"modeled: great-circle x{detour} at {speed:.0f} km/h + {URBAN_MIN:.0f} min urban ({why}){note}"}
 
 
+def to_wgs84(c):
+    """The compiled centre (GCJ-02, as read off Chinese map services) -> WGS84, to
+    the 4 decimals of the source. Hong Kong and Macao are kept as they are."""
+    if c["id"] in NOT_GCJ:
+        return
+    lon, lat = gcj_to_wgs(float(c["lon"]), float(c["lat"]))
+    c["lon"], c["lat"] = f"{lon:.4f}", f"{lat:.4f}"
+
+
 def main():
     cities = []
     for part in ("a", "b", "c"):
@@ -160,6 +178,8 @@ def main():
                 print(f"note: {c['id']} has no separate census population: left out", file=sys.stderr)
                 continue
             cities.append(c)
+    for c in cities:
+        to_wgs84(c)
     apply_urban_pop(cities)
     ids = {c["id"] for c in cities}
     by_id = {c["id"]: c for c in cities}

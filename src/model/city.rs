@@ -85,6 +85,12 @@ pub struct City {
     pub area_km2: Option<f64>,
     /// Urban (城镇) share of the 2020 residents, 0–1, where known (county units).
     pub urban_share_2020: Option<f64>,
+    /// For a county unit whose 2010 population is known only together with
+    /// other units (units re-drawn or carved out since 2010), the id of that
+    /// group; its members share it and have no `pop_2010` of their own.
+    pub group_2010: Option<String>,
+    /// The 2010 population (2020 boundaries) of the group `group_2010`.
+    pub pop_2010_group: Option<u64>,
     /// Where the record was read from.
     pub loc: Loc,
 }
