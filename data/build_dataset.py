@@ -19,9 +19,13 @@ from extract_county_seats import gcj_to_wgs  # noqa: E402  (the transform the co
 # The compiled centres of src/cities_*.csv were read off a GCJ-02 map (data/README.md
 # section 2.3); these are outside the mainland, where no GCJ-02 offset applies.
 NOT_GCJ = {"hong-kong", "macao"}
+# Nodes whose people the census county tabulation counts in the county units of
+# other nodes (column `counted_in`): the Changbaishan area's 61,146 are in the
+# units of Baishan (16,507) and Yanbian (44,639); data/README.md sections 2.1 and 7.
+COUNTED_IN = {"changbaishan": "baishan;yanbian"}
 
 CITY_COLS = ["id", "name", "name_zh", "province", "adcode", "lon", "lat", "pop_2020",
-             "pop_2010", "urban_pop_2020", "access_hsr_min", "access_rail_min", "level", "source"]
+             "pop_2010", "urban_pop_2020", "access_hsr_min", "access_rail_min", "level", "source", "counted_in"]
 LINK_COLS = ["from", "to", "mode", "minutes", "km", "services_per_day", "line", "opened",
              "oneway", "source"]
 AGG_COLS = ["id", "name", "name_zh", "kind", "cores", "members", "partial", "approved", "source"]
@@ -180,6 +184,7 @@ def main():
             cities.append(c)
     for c in cities:
         to_wgs84(c)
+        c["counted_in"] = COUNTED_IN.get(c["id"], "")
     apply_urban_pop(cities)
     ids = {c["id"] for c in cities}
     by_id = {c["id"]: c for c in cities}

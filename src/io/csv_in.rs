@@ -23,7 +23,7 @@ pub const CITY_COLUMNS: &[&str] = &[
     "access_rail_min",
 ];
 /// Optional extra columns of `cities.csv` that agglo understands.
-pub const CITY_EXTRA_COLUMNS: &[&str] = &["level", "source"];
+pub const CITY_EXTRA_COLUMNS: &[&str] = &["level", "source", "counted_in"];
 /// Columns of `links.csv`, in order.
 pub const LINK_COLUMNS: &[&str] = &[
     "from",

@@ -270,6 +270,35 @@ fn link_counties(
             // counts apart from its county-level cities' own.
         }
     }
+    // A city whose people the county units of other cities count (`counted_in`)
+    // is a centre too, where county units are loaded: its people are counted
+    // once, in those units.
+    if children.iter().any(|k| !k.is_empty()) {
+        for c in cities.iter_mut() {
+            if c.counted_in.is_empty() || c.kind == UnitKind::County {
+                continue;
+            }
+            let mut ok = true;
+            for h in &c.counted_in {
+                let has_units = by_id
+                    .get(h)
+                    .is_some_and(|&k| !children[k as usize].is_empty());
+                if !has_units {
+                    ok = false;
+                    issues.push(Issue::error(
+                        c.loc.clone(),
+                        Some("counted_in"),
+                        format!("`{h}` is not a city with county units"),
+                    ));
+                }
+            }
+            if ok {
+                c.kind = UnitKind::Centre;
+                c.pop_2020 = 0;
+                c.pop_2010 = None;
+            }
+        }
+    }
     (parent, children)
 }
 

@@ -349,6 +349,7 @@ fn apply_one(data: &mut NetworkData, e: &Edit, ctx: &mut Ctx, file: &Arc<str>) {
                 urban_share_2020: None,
                 group_2010: None,
                 pop_2010_group: None,
+                counted_in: Vec::new(),
                 loc,
             });
         }
