@@ -233,7 +233,29 @@ MERGED_SINCE_2010 = {
 }
 # ... and renames the name stems do not catch (2020 code: 2010 code).
 RENAMED_SINCE_2010 = {500154: 500234, 510117: 510124, 610118: 610125, 120119: 120225}  # 开州, 郫都, 鄠邑, 蓟州
-TOLERANCE_2010 = 0.001  # of the prefecture's restated 2010 population
+# ... and units created since 2010 from named parents (2020 code: 2020 codes of the
+# units it was carved from), which the neighbour rule would otherwise take for all
+# the units it borders.
+CARVED_FROM = {
+    440309: [440306], 440311: [440306],  # Shenzhen 2016/2018: 龙华, 光明 from 宝安
+    440310: [440307],                    # Shenzhen 2016: 坪山 from 龙岗
+    130672: [130684],                    # Baoding: 白沟新城 from 高碑店
+}
+# ... and districts re-drawn among themselves (2020 codes, 2010 codes): together
+# they hold the people of those 2010 rows.
+REDRAWN_SINCE_2010 = [
+    # Ningbo 2016: 江东 joined 鄞州, which gave its western towns to 海曙.
+    ([330203, 330212], [330203, 330204, 330212]),
+]
+TOLERANCE_2010 = 0.001
+# prefecture_2010_2020.csv figures (2020, 2010) moved to the units' territory: the
+# Shenshan zone (65,663 people in 2020, 65,592 in 2010; data/README.md section 2.2)
+# is in Shenzhen's restated rows but in Shanwei's units.
+RESTATED_MOVES = {440300: (-65663, -65592), 441500: (65663, 65592)}
+# The XPCC cities that data/cities.csv folds into a prefecture are in that
+# prefecture's restated figures.
+XPCC_HOST_CODES = {659005: 654300, 659006: 652800, 659007: 652700, 659008: 654000, 659009: 653200,
+                   659010: 654200}  # of the prefecture's restated 2010 population
 SUFFIXES = ("自治县", "自治旗", "林区", "特区", "新区", "县", "市", "区", "旗")
 
 
@@ -266,10 +288,16 @@ def kind_of(code, name):
 
 def load_cities():
     """Node ids and adcodes from the compiled city sources (as build_dataset.py keeps them)."""
+    sys.path.insert(0, str(OUT / "src"))
+    from extract_county_seats import gcj_to_wgs
     cities = []
     for part in ("a", "b", "c"):
         for c in read_csv(OUT / "src" / f"cities_{part}.csv"):
             if c["pop_2020"].strip():
+                # The compiled centres are GCJ-02, as build_dataset.py converts them.
+                if c["id"] not in ("hong-kong", "macao"):
+                    lon, lat = gcj_to_wgs(float(c["lon"]), float(c["lat"]))
+                    c["lon"], c["lat"] = f"{lon:.4f}", f"{lat:.4f}"
                 cities.append(c)
     return cities
 
@@ -285,25 +313,55 @@ def prefecture_of(code, by_adcode):
     return by_adcode.get(code // 100 * 100)
 
 
-def match_2010(units, census2010, restated):
-    """Gives each 2020 unit its 2010 population where a defensible match exists.
+def pref_code_of(code):
+    """The prefecture code a unit's figures are restated under in
+    prefecture_2010_2020.csv: the municipality, the host prefecture of an XPCC
+    city folded into one, the unit itself for another province-administered
+    unit (XX90YY) or a city without districts, else the code's first four
+    digits."""
+    if code in XPCC_HOST_CODES:
+        return XPCC_HOST_CODES[code]
+    if code // 10000 in MUNICIPALITIES:
+        return code // 10000 * 10000 + 100
+    if code // 100 % 100 == 90 or code % 100 == 0:
+        return code
+    return code // 100 * 100
+
+
+def match_2010(units, census2010, restated, neighbours):
+    """Gives each 2020 unit its 2010 population, alone or in a group, where a
+    defensible match exists (data/README.md section 7, "2010 populations").
 
     A 2020 unit matches a 2010 row with the same code and the same name stem (the
     name less its 县/市/区/旗... suffix), or else the only unused 2010 row of the
     same province with that stem (a county turned district or city gets a new
     code), or a row named in RENAMED_SINCE_2010; the rows of MERGED_SINCE_2010 are
-    added to the district that absorbed them. A prefecture's matches are kept only
-    when every one of its 2020 units matched and the matched 2010 figures add up,
-    to within TOLERANCE_2010, to the prefecture's 2010 population restated on 2020
-    boundaries (prefecture_2010_2020.csv): then no unit gained or lost territory
-    that the names hide. Elsewhere the units get no 2010 figure.
-    Returns code -> (2010 population, how, 2010 codes)."""
+    added to the district that absorbed them. Then, per prefecture:
+    - a unit left unmatched (a functional area, a district split off or
+      re-drawn) forms a **group** with the units it was carved from: those of
+      CARVED_FROM, else every unit of the prefecture it borders (land it gained
+      came from a neighbour); groups that share a unit are joined, and the
+      prefecture's unused 2010 rows go to its one group (all its groups are
+      joined into one when there are several). A group's 2010 figure is the sum
+      of its matched units' rows and those unused rows;
+    - the matches and groups are kept when they add up, to within
+      TOLERANCE_2010, to the prefecture's 2010 population restated on 2020
+      boundaries (prefecture_2010_2020.csv). Otherwise (towns moved between
+      prefectures) the whole prefecture is one group with that restated figure,
+      where the table's 2020 figure equals the units' sum (the same territory).
+    Returns (individual, groups): individual maps code -> (2010 population, how,
+    2010 rows); groups is a list of (member codes, 2010 population, how, rows),
+    how being `group` or `prefecture`."""
     rows2010 = [r for r in census2010 if r["adcode"].strip() and int(r["adcode"]) % 100 != 0]
     by_code = {int(r["adcode"]): r for r in rows2010}
+    # A city without districts (Dongguan, Zhongshan, Jiayuguan, Danzhou) has a
+    # row on its prefecture code.
+    city_rows = {int(r["adcode"]): r for r in census2010 if r["adcode"].strip() and int(r["adcode"]) % 100 == 0}
     by_prov_stem = defaultdict(list)
     for r in rows2010:
         by_prov_stem[(int(r["adcode"]) // 10000, stem(r["name"]))].append(r)
-    used = set()
+    used = {c for _, rows in REDRAWN_SINCE_2010 for c in rows}
+    redrawn = {c: (codes, rows) for codes, rows in REDRAWN_SINCE_2010 for c in codes}
     match = {}
 
     def take(u, r, how):
@@ -311,13 +369,15 @@ def match_2010(units, census2010, restated):
         used.add(int(r["adcode"]))
 
     for u in units:  # first pass: same code and stem, or a listed rename
-        r = by_code.get(u["code"])
+        if u["code"] in redrawn:
+            continue
+        r = by_code.get(u["code"]) if u["code"] % 100 else city_rows.get(u["code"])
         if r is not None and stem(r["name"]) == stem(u["name_zh"]):
             take(u, r, "code")
         elif u["code"] in RENAMED_SINCE_2010:
             take(u, by_code[RENAMED_SINCE_2010[u["code"]]], "renamed")
     for u in units:  # second pass: same stem, unique in the province
-        if u["code"] in match:
+        if u["code"] in match or u["code"] in redrawn:
             continue
         cand = [r for r in by_prov_stem[(u["code"] // 10000, stem(u["name_zh"]))] if int(r["adcode"]) not in used]
         if len(cand) == 1:
@@ -327,19 +387,79 @@ def match_2010(units, census2010, restated):
         rows = [r] + [by_code[c] for c in MERGED_SINCE_2010.get(code, [])]
         if any(int(x["adcode"]) in used and x is not r for x in rows[1:]):
             fail(f"{code}: a merged 2010 row is matched elsewhere too")
+        used.update(int(x["adcode"]) for x in rows)
         out[code] = (sum(int(x["pop"]) for x in rows), "merged" if len(rows) > 1 else how,
                      [f"{x['name']} ({x['adcode']})" for x in rows])
-    groups = defaultdict(list)
+    # 2010 rows no 2020 unit took, by the prefecture their code falls in.
+    unused = defaultdict(list)
+    for r in rows2010:
+        if int(r["adcode"]) not in used:
+            unused[pref_code_of(int(r["adcode"]))].append(r)
+    by_pref = defaultdict(list)
     for u in units:
-        groups[u["pref_code"]].append(u)
-    kept = {}
-    for pref, us in groups.items():
-        if all(u["code"] in out for u in us) and pref in restated:
-            s = sum(out[u["code"]][0] for u in us)
-            if abs(s - restated[pref]) <= TOLERANCE_2010 * restated[pref]:
-                for u in us:
-                    kept[u["code"]] = out[u["code"]]
-    return kept
+        by_pref[u["pref_code"]].append(u)
+    nb = defaultdict(set)
+    for a, b in neighbours:
+        nb[a].add(b)
+        nb[b].add(a)
+    for c, parents in CARVED_FROM.items():
+        for q in parents:
+            if q not in nb[c]:
+                fail(f"CARVED_FROM: {c} does not border {q}")
+    individual, groups = {}, []
+    for pref, us in sorted(by_pref.items()):
+        codes = {u["code"] for u in us}
+        total, p20 = restated.get(pref, (None, None))
+        if total is None:  # no restated figure (Sansha, the XPCC cities): no check, no figure
+            continue
+        # Groups of unmatched units and the units they were carved from (union-find).
+        parent = {}
+
+        def find(x):
+            while parent.setdefault(x, x) != x:
+                x = parent[x]
+            return x
+        for u in us:
+            if u["code"] in out:
+                continue
+            if u["code"] in redrawn:
+                seed = redrawn[u["code"]][0]
+            else:
+                seed = CARVED_FROM.get(u["code"], sorted(nb[u["code"]] & codes))
+            find(u["code"])
+            for q in seed:
+                parent[find(q)] = find(u["code"])
+        comps = defaultdict(set)
+        for x in list(parent):
+            comps[find(x)].add(x)
+        comps = sorted((sorted(v) for v in comps.values()), key=lambda v: v[0])
+        extra = unused.get(pref, [])
+        if extra and len(comps) > 1:
+            comps = [sorted(c for v in comps for c in v)]
+        ok = bool(comps) or not extra
+        found = []
+        for i, members in enumerate(comps):
+            rows = [r for c in members if c in out for r in out[c][2]]
+            value = sum(out[c][0] for c in members if c in out)
+            for c10 in sorted({c for m in members if m in redrawn for c in redrawn[m][1]}):
+                rows.append(f"{by_code[c10]['name']} ({c10})")
+                value += int(by_code[c10]["pop"])
+            if i == 0 and extra:
+                rows += [f"{r['name']} ({r['adcode']})" for r in extra]
+                value += sum(int(r["pop"]) for r in extra)
+            found.append((members, value, "group", rows))
+        in_group = {c for g in found for c in g[0]}
+        s = sum(out[c][0] for c in codes - in_group) + sum(g[1] for g in found)
+        if ok and abs(s - total) <= TOLERANCE_2010 * total:
+            for c in codes - in_group:
+                individual[c] = out[c]
+            groups.extend(found)
+        elif p20 == sum(u["pop"] for u in us):
+            # The restated figure is used as the prefecture's only where its 2020
+            # total is the units' own, so that it covers the same territory (not so
+            # for Baoding with Dingzhou and Xiong'an, or Xi'an and Xianyang).
+            groups.append((sorted(codes), total, "prefecture", [f"prefecture_2010_2020.csv city_code {pref}"]))
+    return individual, groups
 
 
 def rnd(v):
@@ -413,8 +533,12 @@ def main():
     census = read_csv(ref / "china-census" / "county_2020.csv")
     census_by_code = {int(r["adcode"]): r for r in census if r["adcode"] != "NA"}
     census2010 = read_csv(ref / "china-census" / "county_2010.csv")
-    restated = {int(r["city_code"]): int(r["popu_2010"]) for r in read_csv(ref / "china-census" / "prefecture_2010_2020.csv")
-                if r["popu_2010"].strip()}
+    restated = {}
+    for r in read_csv(ref / "china-census" / "prefecture_2010_2020.csv"):
+        if r["popu_2010"].strip() and r["popu_2020"].strip():
+            code = int(r["city_code"])
+            d20, d10 = RESTATED_MOVES.get(code, (0, 0))
+            restated[code] = (int(r["popu_2010"]) + d10, int(r["popu_2020"]) + d20)
     commits = {d: (ref / d / "SOURCE_COMMIT").read_text().strip() for d in ("china-counties", "china-census")}
 
     # The Jing'an check of the reference README: the inverse projection must put
@@ -457,12 +581,7 @@ def main():
         pref = prefecture_of(code, by_adcode)
         if pref is None:
             fail(f"{code} {name}: no prefecture node in data/src/cities_*.csv")
-        if code // 10000 in MUNICIPALITIES:
-            pref_code = code // 10000 * 10000 + 100
-        elif code // 100 % 100 == 90 or code % 100 == 0:
-            pref_code = code
-        else:
-            pref_code = code // 100 * 100
+        pref_code = pref_code_of(code)
         units.append({"code": code, "name_zh": name, "name": p["ENG_NAME"] or "", "pref": pref,
                       "pref_code": pref_code, "province": PROV_CODE_FIXES.get(code, p["PROV_CODE"]),
                       "kind": kind_of(code, name), "pop": pop, "urban_share": urban_share,
@@ -471,8 +590,9 @@ def main():
     units.sort(key=lambda u: u["code"])
     print(f"{len(units)} units, {sum(u['kind'] == 'functional' for u in units)} functional areas", file=sys.stderr)
 
-    # 2010 populations.
-    m2010 = match_2010(units, census2010, restated)
+    # 2010 populations, alone or in groups.
+    shared = neighbour_pairs(arc_users, arcs)
+    m2010 = match_2010(units, census2010, restated, shared)
 
     # Geometry: WGS84 rings, areas, representative points.
     seats = {int(r["adcode"]): r for r in read_csv(OUT / "src" / "county_seats.csv")}
@@ -541,7 +661,7 @@ def main():
     worst = max(units, key=lambda u: u["area_rel"])
     print(f"decoded areas vs source: worst {worst['area_rel'] * 100:.3f}% ({worst['code']} {worst['name_zh']})",
           file=sys.stderr)
-    write_outputs(units, features, arc_users, arcs, m2010, topo, commits, cities, census_by_code)
+    write_outputs(units, features, shared, arcs, m2010, topo, commits, cities, census_by_code)
 
 
 def urban_pop_of_cities(units, features, cities, census_by_code, commits):
@@ -574,27 +694,9 @@ def urban_pop_of_cities(units, features, cities, census_by_code, commits):
     return out
 
 
-def write_outputs(units, features, arc_users, arcs, m2010, topo, commits, cities, census_by_code):
-    province_of = {c["id"]: c["province"] for c in cities}
-    cols = ["id", "adcode", "name_zh", "name", "kind", "prefecture", "province", "pop_2020", "urban_share_2020",
-            "pop_chengqu_2020", "pop_2010", "pop_2010_match", "lon", "lat", "area_km2", "source", "point"]
-    with open(OUT / "counties.csv", "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, cols, lineterminator="\n")
-        w.writeheader()
-        for u in units:
-            m = m2010.get(u["code"])
-            src = u["source"]
-            if m is not None:
-                src += f"; 2010: county_2010.csv {' + '.join(m[2])}"
-            w.writerow({"id": u["code"], "adcode": u["code"], "name_zh": u["name_zh"], "name": u["name"],
-                        "kind": u["kind"], "prefecture": u["pref"], "province": province_of[u["pref"]],
-                        "pop_2020": u["pop"], "urban_share_2020": f"{u['urban_share']:.4f}",
-                        "pop_chengqu_2020": u["chengqu"], "pop_2010": m[0] if m else "",
-                        "pop_2010_match": m[1] if m else "none", "lon": f"{u['lon']:.5f}", "lat": f"{u['lat']:.5f}",
-                        "area_km2": f"{u['area_src'] / 1e6:.2f}", "source": src, "point": u["point"]})
-    write_geojson(OUT / "counties.geojson", features)
-
-    # Neighbours: two units that use the same arc share that stretch of border.
+def neighbour_pairs(arc_users, arcs):
+    """Two units that use the same arc share that stretch of border: (a, b) with
+    a < b -> shared border length in km."""
     wgs = {}
     shared = defaultdict(float)
     for i, users in sorted(arc_users.items()):
@@ -607,6 +709,51 @@ def write_outputs(units, features, arc_users, arcs, m2010, topo, commits, cities
         # a border.
         if wgs[i] > 0:
             shared[tuple(sorted(users))] += wgs[i]
+    return shared
+
+
+def write_outputs(units, features, shared, arcs, m2010, topo, commits, cities, census_by_code):
+    province_of = {c["id"]: c["province"] for c in cities}
+    cols = ["id", "adcode", "name_zh", "name", "kind", "prefecture", "province", "pop_2020", "urban_share_2020",
+            "pop_chengqu_2020", "pop_2010", "pop_2010_match", "group_2010", "pop_2010_group", "lon", "lat",
+            "area_km2", "source", "point"]
+    individual, groups = m2010
+    group_of = {}
+    for members, value, how, rows in groups:
+        for c in members:
+            group_of[c] = (members, value, how, rows)
+    with open(OUT / "counties.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, cols, lineterminator="\n")
+        w.writeheader()
+        for u in units:
+            m = individual.get(u["code"])
+            g = group_of.get(u["code"])
+            src = u["source"]
+            if m is not None:
+                src += f"; 2010: county_2010.csv {' + '.join(m[2])}"
+            elif g is not None and g[2] == "group":
+                src += f"; 2010 for the group of {len(g[0])} units: county_2010.csv {' + '.join(g[3])}"
+            elif g is not None:
+                src += f"; 2010 for the prefecture's {len(g[0])} units: {g[3][0]}"
+            w.writerow({"id": u["code"], "adcode": u["code"], "name_zh": u["name_zh"], "name": u["name"],
+                        "kind": u["kind"], "prefecture": u["pref"], "province": province_of[u["pref"]],
+                        "pop_2020": u["pop"], "urban_share_2020": f"{u['urban_share']:.4f}",
+                        "pop_chengqu_2020": u["chengqu"], "pop_2010": m[0] if m else "",
+                        "pop_2010_match": m[1] if m else g[2] if g else "none",
+                        "group_2010": g[0][0] if g else "", "pop_2010_group": g[1] if g else "",
+                        "lon": f"{u['lon']:.5f}", "lat": f"{u['lat']:.5f}",
+                        "area_km2": f"{u['area_src'] / 1e6:.2f}", "source": src, "point": u["point"]})
+    tot = sum(u["pop"] for u in units)
+    for label, codes in (("alone", set(individual)), ("in a group", {c for g in groups if g[2] == "group" for c in g[0]}),
+                         ("in a prefecture group", {c for g in groups if g[2] == "prefecture" for c in g[0]})):
+        print(f"2010 figure {label}: {len(codes)} units, {sum(u['pop'] for u in units if u['code'] in codes) / tot:.1%} "
+              f"of the 2020 population", file=sys.stderr)
+    print(f"2010 groups: {sum(g[2] == 'group' for g in groups)}, prefecture groups: "
+          f"{sum(g[2] == 'prefecture' for g in groups)}; no 2010 figure: "
+          f"{', '.join(str(u['code']) + ' ' + u['name_zh'] for u in units if u['code'] not in individual and u['code'] not in group_of)}",
+          file=sys.stderr)
+    write_geojson(OUT / "counties.geojson", features)
+
     with open(OUT / "county_neighbours.csv", "w", encoding="utf-8", newline="") as f:
         f.write("a,b,shared_border_km\n")
         for (a, b), km in sorted(shared.items()):

@@ -13,9 +13,19 @@ from pathlib import Path
 
 SRC = Path(__file__).parent / "src"
 OUT = Path(__file__).parent
+sys.path.insert(0, str(SRC))
+from extract_county_seats import gcj_to_wgs  # noqa: E402  (the transform the county seats use)
+
+# The compiled centres of src/cities_*.csv were read off a GCJ-02 map (data/README.md
+# section 2.3); these are outside the mainland, where no GCJ-02 offset applies.
+NOT_GCJ = {"hong-kong", "macao"}
+# Nodes whose people the census county tabulation counts in the county units of
+# other nodes (column `counted_in`): the Changbaishan area's 61,146 are in the
+# units of Baishan (16,507) and Yanbian (44,639); data/README.md sections 2.1 and 7.
+COUNTED_IN = {"changbaishan": "baishan;yanbian"}
 
 CITY_COLS = ["id", "name", "name_zh", "province", "adcode", "lon", "lat", "pop_2020",
-             "pop_2010", "urban_pop_2020", "access_hsr_min", "access_rail_min", "level", "source"]
+             "pop_2010", "urban_pop_2020", "access_hsr_min", "access_rail_min", "level", "source", "counted_in"]
 LINK_COLS = ["from", "to", "mode", "minutes", "km", "services_per_day", "line", "opened",
              "oneway", "source"]
 AGG_COLS = ["id", "name", "name_zh", "kind", "cores", "members", "partial", "approved", "source"]
@@ -78,6 +88,10 @@ EXTRA_EXPRESSWAYS = [
      "Yecheng (Wikipedia, G3012 Turpan–Hotan Expressway)"),
     ("lasa", "linzhi", "Lhasa–Nyingchi expressway, 409 km, toll-free, 80 km/h limit, opened 2017-10-01 "
      "(Xinhua via china.org.cn 2017-10-01)"),
+    # Among Kunming's 4 nearest until the centres were converted from GCJ-02 (a tie
+    # within 1 km); the G5 runs Chengdu–Xichang–Panzhihua–Kunming.
+    ("kunming", "panzhihua", "G5 Beijing–Kunming expressway through Xichang and Panzhihua, complete as of 2018 "
+     "(Wikipedia, G5 Beijing–Kunming Expressway, mirror theinfolist.com)"),
 ]
 
 # Modelled expressway pairs checked against a public source (issue 16): the source is
@@ -208,6 +222,15 @@ def road_link(c1, c2, why):
             "source": f"modeled: great-circle x{detour} at {speed:.0f} km/h + {URBAN_MIN:.0f} min urban ({why}){note}"}
 
 
+def to_wgs84(c):
+    """The compiled centre (GCJ-02, as read off Chinese map services) -> WGS84, to
+    the 4 decimals of the source. Hong Kong and Macao are kept as they are."""
+    if c["id"] in NOT_GCJ:
+        return
+    lon, lat = gcj_to_wgs(float(c["lon"]), float(c["lat"]))
+    c["lon"], c["lat"] = f"{lon:.4f}", f"{lat:.4f}"
+
+
 def main():
     cities = []
     for part in ("a", "b", "c"):
@@ -218,6 +241,9 @@ def main():
                 print(f"note: {c['id']} has no separate census population: left out", file=sys.stderr)
                 continue
             cities.append(c)
+    for c in cities:
+        to_wgs84(c)
+        c["counted_in"] = COUNTED_IN.get(c["id"], "")
     apply_urban_pop(cities)
     ids = {c["id"] for c in cities}
     by_id = {c["id"]: c for c in cities}

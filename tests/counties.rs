@@ -26,8 +26,9 @@ fn county_units_join_the_network_and_carry_the_population() {
     let prefecture = Input::Embedded.load().unwrap().0;
     let count = |k: UnitKind| net.cities().iter().filter(|c| c.kind == k).count();
     assert_eq!(count(UnitKind::County), 2989);
-    // Every prefecture node with county units became a centre; the rest
-    // (Hong Kong, Macao, Changbaishan) stay cities and are units.
+    // Every prefecture node with county units became a centre, and so did
+    // Changbaishan, whose people Baishan's and Yanbian's units count
+    // (`counted_in`); the rest (Hong Kong, Macao) stay cities and are units.
     assert_eq!(
         count(UnitKind::Centre) + count(UnitKind::City),
         prefecture.cities().len()
@@ -35,17 +36,14 @@ fn county_units_join_the_network_and_carry_the_population() {
     for c in net.cities().iter().filter(|c| c.kind == UnitKind::Centre) {
         assert_eq!(c.pop_2020, 0, "{}: a centre counts no people", c.id);
     }
-    // The people are the same at both levels, up to Changbaishan, whose
-    // residents the census counts in the county units of its neighbours.
+    // The people are the same at both levels: Changbaishan's 61,146 are
+    // counted once, in the county units of Baishan and Yanbian.
     let total = |n: &Network| n.units().map(|u| n.city(u).pop_2020).sum::<u64>();
-    let changbaishan = prefecture
-        .city(prefecture.city_by_id("changbaishan").unwrap())
-        .pop_2020;
-    let diff = total(&net) as i64 - total(&prefecture) as i64;
-    assert!(
-        (diff - changbaishan as i64).abs() <= 1,
-        "county-level total differs by {diff}"
-    );
+    let changbaishan = net.city(net.city_by_id("changbaishan").unwrap());
+    assert_eq!(changbaishan.kind, UnitKind::Centre);
+    assert_eq!(changbaishan.pop_2020, 0);
+    assert_eq!(total(&net), total(&prefecture));
+    assert_eq!(total(&net), 1_409_778_724 + 7_474_200 + 683_200);
     // Every county unit hangs under its prefecture, and an agglomeration's
     // members include the units of its member cities.
     let chengdu = net.city_by_id("chengdu").unwrap();
@@ -230,6 +228,49 @@ fn a_folder_with_counties_loads_at_county_level() {
     let out = ok(&["--data", dir, "info", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["cities"], 2);
+}
+
+/// A city whose people other cities' units count (`counted_in`) counts none
+/// at the county level, and must name cities with county units.
+#[test]
+fn a_city_counted_in_other_units_is_counted_once() {
+    let cities = "id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min,counted_in\n\
+        a,A,甲,P,,104.0,30.6,90,,,,,\n\
+        b,B,乙,P,,105.0,31.0,50,,,,,\n\
+        x,X,丙,P,,104.2,30.8,10,,,,,a\n";
+    let links = "from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n\
+        a,b,expressway,80,110,,,,,\n\
+        a,x,road,30,30,,,,,\n";
+    let d = network_dir(cities, links, None);
+    // a's units hold 100 people: a's 90 and x's 10.
+    std::fs::write(
+        d.path().join("counties.csv"),
+        "id,kind,prefecture,pop_2020,lon,lat\n100001,district,a,60,104.01,30.61\n100002,county,a,40,104.1,30.7\n",
+    )
+    .unwrap();
+    let dir = d.path().to_str().unwrap();
+    let info = |level: &str| -> serde_json::Value {
+        serde_json::from_str(&ok(&[
+            "--data", dir, "--level", level, "info", "--format", "json",
+        ]))
+        .unwrap()
+    };
+    assert_eq!(info("prefecture")["population_2020"], 150);
+    assert_eq!(info("county")["population_2020"], 150);
+    assert_eq!(info("county")["units"], 3);
+    // It must name a city with county units.
+    std::fs::write(
+        d.path().join("cities.csv"),
+        cities.replace(",,a\n", ",,b\n"),
+    )
+    .unwrap();
+    let o = run(&["--data", dir, "--level", "county", "validate"]);
+    assert!(!o.status.success());
+    let text = common::stdout(&o) + &stderr(&o);
+    assert!(
+        text.contains("cities.csv:4: field `counted_in`: `b` is not a city with county units"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -110,6 +110,6 @@ fn regenerate_replaces_outputs_and_keeps_other_blocks() {
     let got = regenerate(text, tmp.path());
     assert_eq!(
         got,
-        "a\n```\n$ agglo nearest --lon 104.07 --lat 30.57 -k 1 --format csv\nrank,id,name,name_zh,km\n1,chengdu,Chengdu,成都,0.4\n```\n```console\n$ agglo scenario bad.toml\nkept\n```\n```sh\ncargo test\n```\n"
+        "a\n```\n$ agglo nearest --lon 104.07 --lat 30.57 -k 1 --format csv\nrank,id,name,name_zh,km\n1,chengdu,Chengdu,成都,0.8\n```\n```console\n$ agglo scenario bad.toml\nkept\n```\n```sh\ncargo test\n```\n"
     );
 }

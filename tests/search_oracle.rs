@@ -34,6 +34,9 @@ fn city(i: usize, lon: f64, lat: f64, acc: Option<f64>) -> City {
         prefecture: None,
         area_km2: None,
         urban_share_2020: None,
+        group_2010: None,
+        pop_2010_group: None,
+        counted_in: Vec::new(),
         loc: loc(),
     }
 }

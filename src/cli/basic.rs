@@ -87,7 +87,14 @@ fn summary(net: &Network) -> serde_json::Value {
         e.1 += l.km;
     }
     let pop: u64 = net.cities().iter().map(|c| c.pop_2020).sum();
-    let pop10: u64 = net.cities().iter().filter_map(|c| c.pop_2010).sum();
+    // Units' own 2010 figures, and each 2010 group's figure once.
+    let groups: BTreeMap<&str, u64> = net
+        .cities()
+        .iter()
+        .filter_map(|c| Some((c.group_2010.as_deref()?, c.pop_2010_group?)))
+        .collect();
+    let pop10: u64 =
+        net.cities().iter().filter_map(|c| c.pop_2010).sum::<u64>() + groups.values().sum::<u64>();
     let (mut x0, mut y0, mut x1, mut y1) = (
         f64::INFINITY,
         f64::INFINITY,

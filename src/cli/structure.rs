@@ -457,6 +457,7 @@ pub fn growth_cmd(input: &InputArgs, a: &GrowthArgs) -> anyhow::Result<ExitCode>
         "ring_growth_pct",
         "outside_growth_pct",
         "effect",
+        "split",
         "shrinking",
         "no_2010",
     ]);
@@ -467,11 +468,15 @@ pub fn growth_cmd(input: &InputArgs, a: &GrowthArgs) -> anyhow::Result<ExitCode>
         let shrinking = g
             .shrinking
             .iter()
-            .map(|&(c, p10, p20)| {
+            .map(|(units, p10, p20)| {
                 format!(
                     "{}:{:.1}",
-                    id(&net, c),
-                    (p20 as f64 / p10 as f64 - 1.0) * 100.0
+                    units
+                        .iter()
+                        .map(|&u| id(&net, u))
+                        .collect::<Vec<_>>()
+                        .join("+"),
+                    (*p20 as f64 / *p10 as f64 - 1.0) * 100.0
                 )
             })
             .collect::<Vec<_>>();
@@ -488,6 +493,7 @@ pub fn growth_cmd(input: &InputArgs, a: &GrowthArgs) -> anyhow::Result<ExitCode>
                 pct(cg.ring_pop.rate()),
                 pct(cg.outside_pop.rate()),
                 cg.effect.as_str().into(),
+                cg.split.len().into(),
                 shrinking.clone().into(),
                 ids(&net, g.missing_2010.iter().copied()).into(),
             ]);
@@ -510,6 +516,8 @@ pub fn growth_cmd(input: &InputArgs, a: &GrowthArgs) -> anyhow::Result<ExitCode>
                     "growth_pct",
                     growth_of(&net, c).map(|v| (v * 1000.0).round() / 10.0),
                 );
+                f.set_property("group_2010", net.city(c).group_2010.clone());
+                f.set_property("pop_2010_group", net.city(c).pop_2010_group);
                 feats.push(f);
             }
         }
@@ -523,6 +531,15 @@ pub fn growth_cmd(input: &InputArgs, a: &GrowthArgs) -> anyhow::Result<ExitCode>
             "growth 2010-2020 in %; ring = non-core members within {} min of the core; spread: ring grew faster than the members outside it, backwash: slower",
             a.minutes
         )?;
+        if net
+            .cities()
+            .iter()
+            .any(|c| c.kind == agglo::UnitKind::County)
+        {
+            outln!(
+                "county level: a core is its urban districts; a 2010 group of units counts only where all its units are (split: units left out because their group straddles the ring's or the core's edge)"
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

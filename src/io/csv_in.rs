@@ -23,7 +23,7 @@ pub const CITY_COLUMNS: &[&str] = &[
     "access_rail_min",
 ];
 /// Optional extra columns of `cities.csv` that agglo understands.
-pub const CITY_EXTRA_COLUMNS: &[&str] = &["level", "source"];
+pub const CITY_EXTRA_COLUMNS: &[&str] = &["level", "source", "counted_in"];
 /// Columns of `links.csv`, in order.
 pub const LINK_COLUMNS: &[&str] = &[
     "from",
@@ -42,8 +42,8 @@ pub const LINK_COLUMNS: &[&str] = &[
 pub const AGGLOMERATION_COLUMNS: &[&str] = &["id", "name", "name_zh", "kind", "cores", "members"];
 /// Columns of `counties.csv` (county-level units), in any order. Optional
 /// extras: `name`, `name_zh`, `province`, `adcode`, `pop_2010`,
-/// `pop_chengqu_2020`, `access_hsr_min`, `access_rail_min`, `area_km2`,
-/// `source`.
+/// `group_2010`, `pop_2010_group`, `pop_chengqu_2020`, `access_hsr_min`,
+/// `access_rail_min`, `area_km2`, `source`.
 pub const COUNTY_COLUMNS: &[&str] = &["id", "kind", "prefecture", "pop_2020", "lon", "lat"];
 /// Optional extra columns of `agglomerations.csv`.
 pub const AGGLOMERATION_EXTRA_COLUMNS: &[&str] = &["partial", "approved", "source"];

@@ -22,7 +22,8 @@ fn finish(w: csv::Writer<Vec<u8>>) -> String {
         .expect("all fields are UTF-8")
 }
 
-/// The network's cities as `cities.csv` text (contract columns, then `level,source`).
+/// The network's cities as `cities.csv` text (contract columns, then
+/// `level,source,counted_in`).
 pub fn cities_csv(net: &Network) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header: Vec<&str> = CITY_COLUMNS
@@ -47,6 +48,7 @@ pub fn cities_csv(net: &Network) -> String {
             c.access_rail_min.map(num).unwrap_or_default(),
             opt(&c.level),
             opt(&c.source),
+            c.counted_in.join(";"),
         ])
         .expect("in memory");
     }

@@ -183,6 +183,9 @@ pub fn network_to_geojson(net: &Network) -> FeatureCollection {
         put(&mut f, "access_rail_min", json!(c.access_rail_min));
         put(&mut f, "level", json!(c.level));
         put(&mut f, "source", json!(c.source));
+        if !c.counted_in.is_empty() {
+            put(&mut f, "counted_in", json!(c.counted_in.join(";")));
+        }
         features.push(f);
     }
     for (i, l) in net.links().iter().enumerate() {

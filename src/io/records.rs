@@ -128,6 +128,17 @@ pub(crate) fn parse_city<S: FieldSource>(
         prefecture: None,
         area_km2: None,
         urban_share_2020: None,
+        group_2010: None,
+        pop_2010_group: None,
+        counted_in: f
+            .opt_str("counted_in")
+            .map(|s| {
+                s.split(';')
+                    .map(|x| x.trim().to_owned())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
         loc: f.loc.clone(),
     };
     Some(city)
@@ -173,6 +184,9 @@ pub(crate) fn parse_county<S: FieldSource>(f: &mut Fields<'_, S>) -> Option<City
         prefecture: Some(f.str("prefecture")),
         area_km2: area,
         urban_share_2020: f.opt_f64_max("urban_share_2020", 1.0),
+        group_2010: f.opt_str("group_2010"),
+        pop_2010_group: f.opt_u64_max("pop_2010_group", MAX_POPULATION),
+        counted_in: Vec::new(),
         loc: f.loc.clone(),
     })
 }

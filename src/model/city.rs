@@ -17,7 +17,9 @@ pub enum UnitKind {
     /// county units at the county level).
     #[default]
     City,
-    /// The centre of a prefecture whose population lives in its county units.
+    /// The centre of a prefecture whose population lives in its county units
+    /// (or a city whose people other cities' county units count, see
+    /// [`City::counted_in`]).
     Centre,
     /// A county-level unit: a district, county-level city, county or banner.
     County,
@@ -85,6 +87,17 @@ pub struct City {
     pub area_km2: Option<f64>,
     /// Urban (城镇) share of the 2020 residents, 0–1, where known (county units).
     pub urban_share_2020: Option<f64>,
+    /// For a county unit whose 2010 population is known only together with
+    /// other units (units re-drawn or carved out since 2010), the id of that
+    /// group; its members share it and have no `pop_2010` of their own.
+    pub group_2010: Option<String>,
+    /// The 2010 population (2020 boundaries) of the group `group_2010`.
+    pub pop_2010_group: Option<u64>,
+    /// For a city whose people the census counts in the county units of other
+    /// cities (the Changbaishan area, in Baishan's and Yanbian's), the ids of
+    /// those cities: with county units loaded it becomes a
+    /// [`UnitKind::Centre`], so that its people are counted once.
+    pub counted_in: Vec<String>,
     /// Where the record was read from.
     pub loc: Loc,
 }

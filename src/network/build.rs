@@ -46,6 +46,7 @@ pub(super) fn build(data: NetworkData) -> Result<(Network, Issues), LoadError> {
         }
     }
     let (parent, children) = link_counties(&mut cities, &by_id, &mut issues);
+    check_groups_2010(&cities, &mut issues);
     let resolve = |id: &str, rec_loc: &crate::error::Loc, field: &str, issues: &mut Vec<Issue>| {
         let r = by_id.get(id).copied();
         if r.is_none() {
@@ -269,7 +270,78 @@ fn link_counties(
             // counts apart from its county-level cities' own.
         }
     }
+    // A city whose people the county units of other cities count (`counted_in`)
+    // is a centre too, where county units are loaded: its people are counted
+    // once, in those units.
+    if children.iter().any(|k| !k.is_empty()) {
+        for c in cities.iter_mut() {
+            if c.counted_in.is_empty() || c.kind == UnitKind::County {
+                continue;
+            }
+            let mut ok = true;
+            for h in &c.counted_in {
+                let has_units = by_id
+                    .get(h)
+                    .is_some_and(|&k| !children[k as usize].is_empty());
+                if !has_units {
+                    ok = false;
+                    issues.push(Issue::error(
+                        c.loc.clone(),
+                        Some("counted_in"),
+                        format!("`{h}` is not a city with county units"),
+                    ));
+                }
+            }
+            if ok {
+                c.kind = UnitKind::Centre;
+                c.pop_2020 = 0;
+                c.pop_2010 = None;
+            }
+        }
+    }
     (parent, children)
+}
+
+/// The 2010 groups of county units: a unit names a group and its figure
+/// together or neither, has no `pop_2010` of its own then, and every unit of
+/// one group gives the same figure.
+fn check_groups_2010(cities: &[City], issues: &mut Vec<Issue>) {
+    let mut first: BTreeMap<&str, (u64, &crate::error::Loc)> = BTreeMap::new();
+    for c in cities {
+        match (&c.group_2010, c.pop_2010_group) {
+            (None, None) => {}
+            (Some(g), Some(p)) => {
+                if c.pop_2010.is_some() {
+                    issues.push(Issue::error(
+                        c.loc.clone(),
+                        Some("pop_2010"),
+                        format!("a unit of 2010 group `{g}` has no 2010 figure of its own"),
+                    ));
+                }
+                match first.get(g.as_str()) {
+                    Some(&(q, loc)) if q != p => issues.push(Issue::error(
+                        c.loc.clone(),
+                        Some("pop_2010_group"),
+                        format!("{p} for 2010 group `{g}`, which is {q} at {loc}"),
+                    )),
+                    Some(_) => {}
+                    None => {
+                        first.insert(g, (p, &c.loc));
+                    }
+                }
+            }
+            (Some(_), None) => issues.push(Issue::error(
+                c.loc.clone(),
+                Some("pop_2010_group"),
+                "missing: `group_2010` is set".to_owned(),
+            )),
+            (None, Some(_)) => issues.push(Issue::error(
+                c.loc.clone(),
+                Some("group_2010"),
+                "missing: `pop_2010_group` is set".to_owned(),
+            )),
+        }
+    }
 }
 
 /// Resolves the county lists of `agg`'s partial members: each row must name

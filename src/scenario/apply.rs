@@ -347,6 +347,9 @@ fn apply_one(data: &mut NetworkData, e: &Edit, ctx: &mut Ctx, file: &Arc<str>) {
                 prefecture: None,
                 area_km2: None,
                 urban_share_2020: None,
+                group_2010: None,
+                pop_2010_group: None,
+                counted_in: Vec::new(),
                 loc,
             });
         }
