@@ -197,11 +197,10 @@ def road_minutes(gc_km, end_a, end_b, p=PARAMS, via=()):
 
 
 def model_tag(p=PARAMS):
-    # Short, because it is repeated on every modelled row (the embedded file is parsed on
-    # every county-level load); data/README.md 8.2 spells the model and its parameters out.
-    return ("model:road v2 (data/README.md 8.2: c {circuity}, +{terminal_min} min, "
-            "{v_urban}/{v_suburban}/{v_rural}/{v_expressway} km/h)").format(
-        **{k: fmt_num(v, 2) for k, v in p.items()})
+    # Short, because it is repeated on every modelled row and the embedded file is parsed on
+    # every county-level load (its parse time grows with the bytes): data/README.md 8.2 and
+    # PARAMS above give the model and its parameters.
+    return "model:road v2 (data/README.md 8.2)"
 
 
 def fmt_num(v, nd=1):
