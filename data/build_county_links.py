@@ -17,8 +17,11 @@ and writes:
 
 - data/county_links.csv   links between county units and city nodes, with the
                           columns of data/links.csv (data/README.md, section 8):
-                          road links between neighbouring units, a road link from
-                          every unit to its prefecture centre, and the rail runs of
+                          road links between neighbouring units, "through" road
+                          links between close units that are not neighbours (so a
+                          trip pays the fixed minutes about once, not in every unit
+                          crossed), a road link from every unit to its prefecture
+                          centre, and the rail runs of
                           src/county_rail_links.csv with stations replaced by the
                           unit that holds them;
 - data/counties.csv       rewritten with its columns access_hsr_min and
@@ -41,23 +44,33 @@ from pathlib import Path
 
 DATA = Path(__file__).parent
 
-# --- Road model v1 (fitted by data/src/check_county_roads.py --fit on the units' seats, December
-# 2026; T, v_expressway and long_km at the edge of its grid; data/README.md 8.2) ---
-# minutes = TERMINAL_MIN + road_km * (share of the road in each end unit / that unit's speed),
-# road_km = CIRCUITY * great-circle km. Each end unit takes half of the link; the speed of an
-# end is set by its class (density of its resident population), and on long hops the
-# non-urban ends run at expressway speed.
+# --- Road model v2 (fitted by data/src/check_county_roads.py --fit on the units' seats with the
+# through links, December 2026; T at the edge of its grid; data/README.md 8.2) ---
+# road_km = CIRCUITY * great-circle km; minutes = TERMINAL_MIN + the time of each piece of the
+# road: in each end unit for at most that unit's radius (and half the road) at the end's speed,
+# the rest through the units between at theirs (road_minutes). The speed of a unit is set by
+# its class (density of its resident population); on long hops non-urban units run at
+# expressway speed.
 PARAMS = {
-    "circuity": 1.0,  # road km per great-circle km
+    "circuity": 1.05,  # road km per great-circle km
     "terminal_min": 8.0,  # fixed minutes per link: leaving and joining roads, junctions
     "dense_per_km2": 3000.0,  # an end unit at or above this density is "urban"
     "mid_per_km2": 500.0,  # at or above this (and below dense) it is "suburban"
-    "v_urban": 55.0,  # km/h in urban units
-    "v_suburban": 60.0,  # km/h in suburban units
-    "v_rural": 60.0,  # km/h in rural units on short hops
-    "v_expressway": 110.0,  # km/h for non-urban ends on hops of at least long_km
-    "long_km": 50.0,  # great-circle km from which a hop counts as long
+    "v_urban": 45.0,  # km/h in urban units
+    "v_suburban": 55.0,  # km/h in suburban units
+    "v_rural": 55.0,  # km/h in rural units on short hops
+    "v_expressway": 100.0,  # km/h for non-urban ends on hops of at least long_km
+    "long_km": 30.0,  # great-circle km from which a hop counts as long
     "plateau": 1.4,  # time factor when an end lies in Tibet or Qinghai (as in build_dataset.py)
+    # Through links (model v2): a direct road between two units that are not neighbours, so that
+    # a trip pays terminal_min once per link rather than once per unit crossed. Two units get one
+    # when their points are at most through_km apart (great circle) and a chain of at most
+    # through_hops neighbour pairs joins them whose summed great-circle km is at most
+    # through_detour times their distance: the straight road runs over land that the two
+    # units' neighbours cover, not across a bay or a strait they only reach around.
+    "through_km": 80.0,
+    "through_hops": 2,
+    "through_detour": 1.25,
 }
 PLATEAU_PROVINCES = {"Tibet", "Qinghai"}
 # Units with no land border and no fixed link to the mainland: joined to their
@@ -140,6 +153,11 @@ def speed_class(unit, p=PARAMS):
     return "rural"
 
 
+def unit_radius_km(unit):
+    """The radius of a disk of the unit's area: how far a road runs inside the unit."""
+    return math.sqrt(max(unit["area_km2"], 0.0) / math.pi)
+
+
 def end_speed(cls, long_hop, p=PARAMS):
     if cls == "urban":
         return p["v_urban"]
@@ -148,26 +166,41 @@ def end_speed(cls, long_hop, p=PARAMS):
     return p["v_suburban"] if cls == "suburban" else p["v_rural"]
 
 
-def road_minutes(gc_km, end_a, end_b, p=PARAMS):
+def road_minutes(gc_km, end_a, end_b, p=PARAMS, via=()):
     """Modelled road km and minutes between two points `gc_km` apart.
 
-    `end_a`, `end_b` are (speed class, plateau?) of the units the two points lie in;
-    half of the road runs in each.
+    `end_a`, `end_b` are (speed class, plateau?, radius km) of the units the two points lie
+    in. The road runs through each end unit for at most that unit's radius (and at most half
+    of the road) at the end's speed. The rest crosses the units between: those of `via` (a
+    through link's chain), each for a share of the rest proportional to its radius and at its
+    own speed; without `via`, at the open-road speed (v_expressway on long hops, v_rural on
+    short ones). Between neighbours the two end shares usually cover the whole road, as in
+    model v1 (half in each unit).
     """
     km = p["circuity"] * gc_km
     long_hop = gc_km >= p["long_km"]
     hours = 0.0
-    for cls, plateau in (end_a, end_b):
-        v = end_speed(cls, long_hop, p)
-        hours += 0.5 * km / v * (p["plateau"] if plateau else 1.0)
+    rest = km
+    for cls, plateau, radius in (end_a, end_b):
+        share = min(0.5 * km, p["circuity"] * radius)
+        hours += share / end_speed(cls, long_hop, p) * (p["plateau"] if plateau else 1.0)
+        rest -= share
+    if rest > 0.0 and via:
+        total_r = sum(max(r, 0.1) for _, _, r in via)
+        for cls, plateau, radius in via:
+            share = rest * max(radius, 0.1) / total_r
+            hours += share / end_speed(cls, long_hop, p) * (p["plateau"] if plateau else 1.0)
+    elif rest > 0.0:
+        factor = sum(p["plateau"] if plateau else 1.0 for _, plateau, _ in (end_a, end_b)) / 2.0
+        hours += rest / end_speed("rural", long_hop, p) * factor
     return km, p["terminal_min"] + 60.0 * hours
 
 
 def model_tag(p=PARAMS):
-    # Short, because it is repeated on every modelled row (the embedded file
-    # is parsed on every county-level load); the README section spells it out.
-    return ("model:road v1 (data/README.md 8.2: circuity {circuity}, +{terminal_min} min, "
-            "{v_urban}/{v_suburban}/{v_rural} km/h, {v_expressway} on hops >= {long_km} km)").format(**p)
+    # Short, because it is repeated on every modelled row and the embedded file is parsed on
+    # every county-level load (its parse time grows with the bytes): data/README.md 8.2 and
+    # PARAMS above give the model and its parameters.
+    return "model:road v2 (data/README.md 8.2)"
 
 
 def fmt_num(v, nd=1):
@@ -218,9 +251,9 @@ class Nodes:
             u = self.units[nid]
         else:
             u = self.units.get(self.centre_unit.get(nid))
-            if u is None:  # Hong Kong, Macao: no units; urban
-                return ("urban", False)
-        return (speed_class(u, p), u["province"] in PLATEAU_PROVINCES)
+            if u is None:  # Hong Kong, Macao: no units; urban, and only rail ends here
+                return ("urban", False, 0.0)
+        return (speed_class(u, p), u["province"] in PLATEAU_PROVINCES, unit_radius_km(u))
 
 
 def ring_contains(ring, x, y):
@@ -252,48 +285,113 @@ def home_units(units, cities):
     return home
 
 
-def road_pairs(units, cities, neighbours):
-    """(a, b, kind) for every modelled link: neighbour pairs, then unit -> prefecture centre
-    (kind `home` for the unit that holds the centre)."""
+def through_pairs(units, neighbours, p=PARAMS):
+    """(a, b, via) with a < b for every through link: units that are not neighbours, whose
+    points are at most through_km apart, joined by a chain of at most through_hops neighbour
+    pairs whose summed great-circle km is at most through_detour times the distance between
+    a and b. `via` is the tuple of units the chain passes through, in order from a.
+
+    The chain is the shortest in km among those of at most through_hops hops (Bellman-Ford in
+    hop layers from each unit, cut at through_detour * through_km; ties to the first found in
+    sorted order). Sorted, so deterministic.
+    """
+    adj = {}
+    for r in neighbours:
+        a, b = r["a"], r["b"]
+        ua, ub = units[a], units[b]
+        km = haversine_km(ua["lon"], ua["lat"], ub["lon"], ub["lat"])
+        adj.setdefault(a, []).append((b, km))
+        adj.setdefault(b, []).append((a, km))
+    for v in adj.values():
+        v.sort()
+    radius, hops, detour = p["through_km"], int(p["through_hops"]), p["through_detour"]
+    cut = detour * radius
+    out = []
+    for a in sorted(units):
+        ua = units[a]
+        near = {b for b, _ in adj.get(a, ())}
+        best = {a: (0.0, ())}  # unit -> (chain km, units after a up to and including it)
+        frontier = [a]
+        for _ in range(hops):
+            nxt = {}
+            # The chains of the last layer as they stood before this one: a chain extended
+            # here has at most one hop more.
+            layer = [(u, best[u]) for u in frontier]
+            for u, (ku, cu) in layer:
+                for v, km in adj.get(u, ()):
+                    kv = ku + km
+                    if kv <= cut and kv < best.get(v, (math.inf,))[0]:
+                        best[v] = (kv, cu + (v,))
+                        nxt[v] = True
+            frontier = sorted(nxt)
+        for b, (chain, path) in sorted(best.items()):
+            if b <= a or b in near:
+                continue
+            ub = units[b]
+            d = haversine_km(ua["lon"], ua["lat"], ub["lon"], ub["lat"])
+            if d <= radius and chain <= detour * d:
+                out.append((a, b, path[:-1]))
+    return out
+
+
+def road_pairs(units, cities, neighbours, p=PARAMS):
+    """(a, b, kind, via) for every modelled link: neighbour pairs, through pairs (`via`: the
+    units between, see through_pairs), then unit -> prefecture centre (kind `home` for the
+    unit that holds the centre). `via` is empty but for through pairs."""
     pairs = []
     for r in neighbours:
-        pairs.append((r["a"], r["b"], "neighbour"))
+        pairs.append((r["a"], r["b"], "neighbour", ()))
+    if p["through_hops"] >= 2 and p["through_km"] > 0:
+        pairs.extend((a, b, "through", via) for a, b, via in through_pairs(units, neighbours, p))
     home = home_units(units, cities)
     for uid in sorted(units):
         pref = units[uid]["prefecture"]
         if pref not in cities:
             fail(f"counties.csv: unit {uid} names prefecture {pref!r}, which is not in cities.csv")
-        pairs.append((uid, pref, "home" if home.get(pref) == uid else "centre"))
+        pairs.append((uid, pref, "home" if home.get(pref) == uid else "centre", ()))
     return pairs
+
+
+def link_figures(nodes, a, b, kind, via, gc_km, p=PARAMS):
+    """(ferry?, km, minutes) of the modelled link of `kind` between nodes a and b, `gc_km` apart,
+    through the units `via` (a through link's chain; empty otherwise).
+
+    The one place where a pair becomes figures: data/src/check_county_roads.py routes over
+    exactly these.
+    """
+    if kind in ("centre", "home") and a in FERRY_UNITS:
+        km = FERRY["circuity"] * gc_km
+        minutes = FERRY["terminal_min"] + 60.0 * km / FERRY["speed_kmh"]
+        ferry = True
+    else:
+        km, minutes = road_minutes(gc_km, nodes.end(a, p), nodes.end(b, p), p, [nodes.end(v, p) for v in via])
+        ferry = False
+        if kind == "home":
+            # The centre lies in this unit: the link crosses town, it does not leave
+            # one unit for another, so it pays no terminal minutes.
+            minutes -= p["terminal_min"]
+    # At least one minute and 0.1 km, so that a unit whose point is at the centre
+    # still has a positive link.
+    return ferry, max(0.1, km), max(1.0, minutes)
 
 
 def road_rows(nodes, pairs, p=PARAMS):
     """Rows of the modelled links (dicts with LINK_COLUMNS)."""
     tag = model_tag(p)
     rows = []
-    for a, b, kind in pairs:
+    for a, b, kind, via in pairs:
         (x1, y1), (x2, y2) = nodes.point(a), nodes.point(b)
-        gc = haversine_km(x1, y1, x2, y2)
-        if kind in ("centre", "home") and a in FERRY_UNITS:
-            km = FERRY["circuity"] * gc
-            minutes = FERRY["terminal_min"] + 60.0 * km / FERRY["speed_kmh"]
+        ferry, km, minutes = link_figures(nodes, a, b, kind, via, haversine_km(x1, y1, x2, y2), p)
+        if ferry:
             mode = "ferry"
             src = (f"model:ferry v1 (km = {FERRY['circuity']} x great-circle; minutes = {FERRY['terminal_min']:.0f} + km at "
                    f"{FERRY['speed_kmh']:.0f} km/h; an island unit with no fixed link, not calibrated; data/README.md 8)")
         else:
-            km, minutes = road_minutes(gc, nodes.end(a, p), nodes.end(b, p), p)
             mode = None  # set below, from the figures as written
-            src = tag + {"neighbour": "; neighbouring units (county_neighbours.csv)",
-                         "centre": "; unit to its prefecture centre",
-                         "home": "; unit to the centre inside it (driving only, no terminal minutes)"}[kind]
-            if kind == "home":
-                # The centre lies in this unit: the link crosses town, it does not leave
-                # one unit for another, so it pays no terminal minutes.
-                minutes -= p["terminal_min"]
-        # At least one minute and 0.1 km, so that a unit whose point is at the centre
-        # still has a positive link.
-        minutes = max(1.0, minutes)
-        km = max(0.1, km)
+            src = tag + {"neighbour": "; neighbours",
+                         "through": f"; through {len(via)}",
+                         "centre": "; to its centre",
+                         "home": "; to the centre inside it, no terminal minutes"}[kind]
         if mode is None:
             # Classified on the rounded figures of the file, so that a reader computing
             # km / minutes finds every expressway at EXPRESSWAY_MIN_KMH or more.
@@ -462,7 +560,7 @@ def build(p=PARAMS):
     """Everything but the writing: (rows, access, stats)."""
     units, cities = load_units(), load_cities()
     nodes = Nodes(units, cities, load_polygons(), p)
-    pairs = road_pairs(units, cities, read_csv("county_neighbours.csv"))
+    pairs = road_pairs(units, cities, read_csv("county_neighbours.csv"), p)
     roads = road_rows(nodes, pairs, p)
     stations = station_table(units, cities)
     rails, served, same, merged = rail_rows(nodes, stations, cities)

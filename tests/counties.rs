@@ -99,10 +99,10 @@ fn urban_districts_follow_the_rule() {
 }
 
 /// The number of cores whose 60-minute circle from their urban districts
-/// still holds only their own units (README, county-level limitations: the
-/// conservative default access and egress minutes at stations). The issue's
-/// goal is none; this bound may only fall.
-const CORES_ALONE_AT_MOST: usize = 6;
+/// still holds only their own units: Dalian and Zhanjiang, whose nearest unit
+/// of another city is more than an hour away by road (README, county-level
+/// limitations). The issue's goal is none; this bound may only fall.
+const CORES_ALONE_AT_MOST: usize = 2;
 
 #[test]
 fn circles_count_units_only_and_rarely_hold_the_core_alone_from_its_districts() {
@@ -418,4 +418,44 @@ fn delineation_is_compared_with_the_plans_unit_by_unit() {
             assert!(net.is_unit(i), "{side}: {id} is not a unit");
         }
     }
+}
+
+/// Issue 13 (road model v2): a drive pays the fixed minutes of a modelled
+/// road link about once per 80 km, not once per unit crossed (through links
+/// between close units that are not neighbours, data/README.md 8.1). With
+/// model v1 Chengdu to Chongqing by road took 231 minutes (+28 % against the
+/// published 180) and Qingdao's districts reached Gaomi in 77.
+#[test]
+fn a_long_drive_pays_the_fixed_minutes_about_once_per_through_link() {
+    let net = county_net();
+    let model = TimeModel {
+        modes: vec![agglo::Mode::Road, agglo::Mode::Expressway],
+        ..TimeModel::default()
+    };
+    let engine = Engine::new(&net, model, None);
+    let mut ws = engine.workspace();
+    let from = net.find_city("chengdu").unwrap();
+    let to = net.find_city("chongqing").unwrap();
+    engine.search(&mut ws, &[from], Direction::Out, 600.0);
+    let minutes = engine.time_to(&ws, to);
+    let links = engine.path(&ws, to).len();
+    assert!(
+        minutes <= 1.25 * 180.0,
+        "Chengdu–Chongqing by road: {minutes:.1} min"
+    );
+    assert!(
+        links <= 6,
+        "Chengdu–Chongqing by road over {links} links ({minutes:.1} min)"
+    );
+    // Qingdao's urban districts reach Gaomi (Weifang) within the hour (model
+    // v1: 77 minutes).
+    let origins = origins_of(
+        &net,
+        &[net.find_city("qingdao").unwrap()],
+        CircleOrigin::Districts,
+    );
+    engine.search(&mut ws, &origins, Direction::Out, 120.0);
+    let gaomi = net.find_city("370785").unwrap();
+    let t = engine.time_to(&ws, gaomi);
+    assert!(t <= 60.0, "Qingdao to Gaomi by road: {t:.1} min");
 }

@@ -6,8 +6,8 @@
 //!   Zhongshan in 30 minutes by car (Xinhua, 2024-06-28), so Zhongshan
 //!   (4,418,060 people, 2020 census) joins Shenzhen's one-hour circle;
 //! - Beijing Line 22: 32 minutes of riding from Dongdaqiao (Chaoyang, an
-//!   urban district) to Yanjiao (Sanhe) (Xinhua, 2022-07-06), so Sanhe
-//!   (965,075 people) joins Beijing's one-hour circle.
+//!   urban district) to Yanjiao (Sanhe) (Xinhua, 2022-07-06): a 55-minute
+//!   rail trip door to door.
 
 mod common;
 
@@ -103,17 +103,35 @@ fn shenzhen_zhongshan_link_brings_zhongshan_into_shenzhens_hour() {
     assert!(minutes(SHENZHEN, "442000", None) > 60.0);
 }
 
+/// Line 22's published ride gives Sanhe a 55-minute rail trip from Chaoyang.
+/// With road model v2 Sanhe's seat is already inside Beijing's hour by road
+/// in free flow (about 52 minutes), so the line no longer changes the circle
+/// (README, county-level scenarios); the rail trip itself does not depend on
+/// the road model.
 #[test]
-fn beijing_line_22_brings_sanhe_into_beijings_hour() {
-    let rows = changed_cores("beijing-line22-pinggu.toml");
-    let bj = core(&rows, "beijing");
-    assert!(ids(&bj["entered"]).contains(&"131082"), "Sanhe: {bj}");
-    assert!(ids(&bj["left"]).is_empty(), "nothing leaves: {bj}");
-    assert!(bj["pop_delta"].as_i64().unwrap() >= 965_075, "{bj}");
+fn beijing_line_22_gives_sanhe_a_55_minute_rail_trip() {
     // Chaoyang to Sanhe: rail access 10 + half of an 18-hour day's headway
     // at 180 services (3) + the published 32-minute ride + egress 10.
     let t = minutes("110105", "131082", Some("beijing-line22-pinggu.toml"));
-    assert!((t - 55.0).abs() < 1e-6, "{t}");
+    assert!(t <= 55.0 + 1e-6, "{t}");
+    let route = ok(&[
+        "--level",
+        "county",
+        "route",
+        "--from",
+        "110105",
+        "--to",
+        "131082",
+        "--modes",
+        "rail",
+        "--scenario",
+        &scen("beijing-line22-pinggu.toml"),
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&route).expect("valid JSON");
+    let total = v["minutes"].as_f64().expect("minutes");
+    assert!((total - 55.0).abs() < 1e-6, "{total}: {v}");
 }
 
 #[test]

@@ -6,6 +6,7 @@ Run from the repository root:
     python3 data/src/check_county_roads.py          # report with the parameters of build_county_links.py
     python3 data/src/check_county_roads.py --fit    # search the parameters again (about 10 s)
     python3 data/src/check_county_roads.py --markdown   # the table of data/README.md, 8.2
+    python3 data/src/check_county_roads.py --set through_km=80 [--fit]   # other parameters
 
 For every row of data/src/driving_times.csv the model time is the SHORTEST PATH over the
 road links the build generates (neighbour and unit-to-centre links, as in
@@ -65,14 +66,16 @@ class Graph:
 class Setup:
     """Everything that does not depend on the parameters, computed once."""
 
-    def __init__(self):
+    def __init__(self, p=B.PARAMS):
         self.units, self.cities = B.load_units(), B.load_cities()
         self.nodes = B.Nodes(self.units, self.cities, B.load_polygons())
-        self.pairs = B.road_pairs(self.units, self.cities, B.read_csv("county_neighbours.csv"))
+        # The link set (neighbour, through, centre pairs) depends only on the through_*
+        # parameters, which the fit does not search.
+        self.pairs = B.road_pairs(self.units, self.cities, B.read_csv("county_neighbours.csv"), p)
         self.geo = []
-        for a, b, kind in self.pairs:
+        for a, b, kind, via in self.pairs:
             (x1, y1), (x2, y2) = self.nodes.point(a), self.nodes.point(b)
-            self.geo.append((a, b, kind, B.haversine_km(x1, y1, x2, y2)))
+            self.geo.append((a, b, kind, via, B.haversine_km(x1, y1, x2, y2)))
         self.city_links = city_road_links()
         self.trips = B.read_csv("src/driving_times.csv")
         for i, t in enumerate(self.trips, start=2):
@@ -82,13 +85,9 @@ class Setup:
 
     def graph(self, p):
         g = Graph()
-        for a, b, kind, gc in self.geo:
-            if kind == "centre" and a in B.FERRY_UNITS:
-                km = B.FERRY["circuity"] * gc
-                w = B.FERRY["terminal_min"] + 60.0 * km / B.FERRY["speed_kmh"]
-            else:
-                km, w = B.road_minutes(gc, self.nodes.end(a, p), self.nodes.end(b, p), p)
-            g.add(a, b, max(1.0, w), km)
+        for a, b, kind, via, gc in self.geo:
+            _, km, w = B.link_figures(self.nodes, a, b, kind, via, gc, p)
+            g.add(a, b, w, km)
         for a, b, w, km in self.city_links:
             g.add(a, b, w, km)
         return g
@@ -153,7 +152,7 @@ GRID = {
 ORDER = ("v_urban", "v_suburban", "v_rural", "v_expressway")
 
 
-def fit(setup):
+def fit(setup, p):
     """Circuity from the published km, then the time parameters by coordinate descent.
 
     The road km of a path depends on circuity alone, so circuity is set first, to make
@@ -161,7 +160,7 @@ def fit(setup):
     below 1 (a link is never shorter than the straight line). The time
     parameters are then searched over GRID, one at a time, until no change lowers the loss.
     """
-    p = dict(B.PARAMS)
+    p = dict(p)
     for _ in range(3):
         c = round(p["circuity"] * km_ratio(setup, p) / 0.05) * 0.05
         # A link is never shorter than the straight line between its ends.
@@ -215,14 +214,32 @@ def markdown(setup, p):
         print(f"| {t['from']} | {t['to']} | {t['quality']} | {kp} / {k:.0f} | {t['minutes']} | {m:.0f} | {e:+.0f} % |")
 
 
+def params_from_args(args):
+    """B.PARAMS with `--set KEY=VALUE` overrides (numbers), for trying other parameters."""
+    p = dict(B.PARAMS)
+    for i, a in enumerate(args):
+        if a == "--set":
+            if i + 1 >= len(args) or "=" not in args[i + 1]:
+                sys.exit("--set needs KEY=VALUE")
+            k, v = args[i + 1].split("=", 1)
+            if k not in p:
+                sys.exit(f"--set: unknown parameter {k!r} (one of {', '.join(p)})")
+            try:
+                p[k] = type(p[k])(float(v)) if isinstance(p[k], int) else float(v)
+            except ValueError:
+                sys.exit(f"--set {k}: {v!r} is not a number")
+    return p
+
+
 def main():
-    setup = Setup()
-    if "--markdown" in sys.argv[1:]:
-        markdown(setup, B.PARAMS)
+    args = sys.argv[1:]
+    p = params_from_args(args)
+    setup = Setup(p)
+    if "--markdown" in args:
+        markdown(setup, p)
         return
-    p = B.PARAMS
-    if "--fit" in sys.argv[1:]:
-        p, best = fit(setup)
+    if "--fit" in args:
+        p, best = fit(setup, p)
         print("fitted:", {k: p[k] for k in ("circuity",) + tuple(GRID)}, f"loss {best:.4f}")
     report(setup, p)
 

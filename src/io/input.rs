@@ -16,8 +16,9 @@ pub mod embedded {
     pub const AGGLOMERATIONS: &str = include_str!("../../data/agglomerations.csv");
     /// `data/counties.csv`: the county-level units.
     pub const COUNTIES: &str = include_str!("../../data/counties.csv");
-    /// `data/county_links.csv`: road links between neighbouring units and to
-    /// their prefecture centres, and rail links at county stations.
+    /// `data/county_links.csv`: road links between neighbouring units, between
+    /// close units that are not neighbours (through links), and to their
+    /// prefecture centres, and rail links at county stations.
     pub const COUNTY_LINKS: &str = include_str!("../../data/county_links.csv");
     /// `data/agglomeration_counties.csv`: the county units of partial members.
     pub const AGGLOMERATION_COUNTIES: &str = include_str!("../../data/agglomeration_counties.csv");
