@@ -216,3 +216,93 @@ proptest! {
         }
     }
 }
+
+/// Normalised betweenness by city id from `centrality --format csv` output.
+fn betweenness_by_id(csv_text: &str) -> std::collections::BTreeMap<String, f64> {
+    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (id, b) = (col("id"), col("betweenness_norm"));
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[id].to_owned(), r[b].parse().unwrap())
+        })
+        .collect()
+}
+
+/// `--sample K` (issue 14): the same bytes for the same seed at any thread
+/// count, another draw for another seed, the exact values when K covers
+/// every member, and estimates within the bound printed on stderr.
+#[test]
+fn sampled_betweenness_is_seeded_bounded_and_exact_with_every_member() {
+    fn args<'a>(k: &'a str, seed: &'a str) -> Vec<&'a str> {
+        vec![
+            "centrality",
+            "--agglomeration",
+            "yangtze-river-delta",
+            "--sample",
+            k,
+            "--seed",
+            seed,
+            "--format",
+            "csv",
+        ]
+    }
+    let run_with = |threads: &str, a: &[&str]| {
+        let o = bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(a)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        (stdout(&o), stderr(&o))
+    };
+    let (half, note) = run_with("1", &args("13", "3"));
+    assert_eq!(half, run_with("2", &args("13", "3")).0);
+    assert_ne!(half, run_with("1", &args("13", "4")).0);
+    assert!(
+        note.contains("estimated from 13 of 26 source members (seed 3)"),
+        "{note}"
+    );
+    let eps: f64 = note
+        .split('±')
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no bound in {note}"));
+    assert!(eps > 0.0 && eps < 1.0, "{eps}");
+    let exact = ok(&[
+        "centrality",
+        "--agglomeration",
+        "yangtze-river-delta",
+        "--measures",
+        "degree,strength,betweenness,betweenness_norm,pop_betweenness",
+        "--format",
+        "csv",
+    ]);
+    // Every member a source: the estimator is the exact kernel.
+    assert_eq!(run_with("1", &args("1000", "3")).0, exact);
+    let (est, ex) = (betweenness_by_id(&half), betweenness_by_id(&exact));
+    assert_eq!(est.len(), 26);
+    assert!(est.values().any(|&v| v > 0.0));
+    for (id, e) in &est {
+        assert!((e - ex[id]).abs() <= eps, "{id}: {e} vs exact {}", ex[id]);
+    }
+}
+
+#[test]
+fn sample_refuses_measures_that_need_every_source() {
+    for extra in [
+        &["--measures", "closeness"][..],
+        &["--sort", "harmonic"],
+        &["--weight", "door-to-door"],
+    ] {
+        let mut a = vec!["centrality", "--sample", "5"];
+        a.extend_from_slice(extra);
+        let o = run(&a);
+        assert!(!o.status.success(), "{a:?}");
+        assert!(stderr(&o).contains("--sample"), "{}", stderr(&o));
+    }
+    assert!(!run(&["centrality", "--sample", "0"]).status.success());
+}

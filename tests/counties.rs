@@ -421,7 +421,7 @@ fn delineation_is_compared_with_the_plans_unit_by_unit() {
 }
 
 /// Issue 13 (road model v2): a drive pays the fixed minutes of a modelled
-/// road link about once per 80 km, not once per unit crossed (through links
+/// road link about once per two units crossed, not once per unit (through links
 /// between close units that are not neighbours, data/README.md 8.1). With
 /// model v1 Chengdu to Chongqing by road took 231 minutes (+28 % against the
 /// published 180) and Qingdao's districts reached Gaomi in 77.
@@ -458,4 +458,40 @@ fn a_long_drive_pays_the_fixed_minutes_about_once_per_through_link() {
     let gaomi = net.find_city("370785").unwrap();
     let t = engine.time_to(&ws, gaomi);
     assert!(t <= 60.0, "Qingdao to Gaomi by road: {t:.1} min");
+}
+
+/// Regression (issue 14 item 4): prefecture centres are passed through, not
+/// origins or destinations. Before, each centre counted as a destination one
+/// minute from the district around it, so that district's harmonic
+/// closeness gained 1/1 min (Ziliujing, around Zigong's centre, ranked
+/// first at 3.16) and centres had closeness of their own.
+#[test]
+fn centrality_paths_start_and_end_at_units_not_centres() {
+    use agglo::algorithms::centrality::{CentralityOptions, agglomeration_centrality};
+    let net = county_net();
+    let ag = net.find_agglomeration("chengdu-chongqing").unwrap();
+    let units = ag.members.iter().filter(|&&c| net.is_unit(c)).count();
+    assert!(units < ag.members.len(), "the cluster has centres");
+    let res = agglomeration_centrality(&net, ag, &CentralityOptions::default());
+    for r in &res {
+        let c = net.city(r.city);
+        if net.is_unit(r.city) {
+            assert!(r.harmonic[0] > 0.0, "{}", c.id);
+            // A unit reaches at most the other units.
+            assert!(
+                r.closeness[0] > 0.0 && r.closeness[0].is_finite(),
+                "{}",
+                c.id
+            );
+        } else {
+            // A centre is no source: nothing reached, no closeness.
+            assert_eq!((r.harmonic[0], r.closeness[0]), (0.0, 0.0), "{}", c.id);
+        }
+    }
+    // Ziliujing's harmonic closeness no longer counts Zigong's centre at 1 min.
+    let zlj = res
+        .iter()
+        .find(|r| net.city(r.city).id == "510302")
+        .unwrap();
+    assert!(zlj.harmonic[0] < 2.5, "{}", zlj.harmonic[0]);
 }

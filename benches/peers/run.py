@@ -119,6 +119,10 @@ def points(n, k):
     return [i * n // k for i in range(k)]
 
 
+# CPU seconds (user + system, all threads) of the worker's computation.
+CPU = [0.0]
+
+
 def worker(peer, kernel, gr, out, arg, threads):
     """Runs one kernel in one peer; prints {"seconds": ...}."""
     n, edges = read_links(gr) if os.path.isdir(gr) else read_gr(gr)
@@ -129,6 +133,7 @@ def worker(peer, kernel, gr, out, arg, threads):
         G.add_nodes_from(range(n))
         G.add_weighted_edges_from(edges)
         t = time.perf_counter()
+        CPU[0] = time.process_time()
         if kernel == "search":
             res = [len(nx.single_source_dijkstra_path_length(G, s, cutoff=BUDGET)) for s in sources(n)]
         elif kernel == "matrix":
@@ -153,6 +158,7 @@ def worker(peer, kernel, gr, out, arg, threads):
         G = ig.Graph(n=n, edges=[(u, v) for u, v, _ in edges])
         G.es["weight"] = [w for _, _, w in edges]
         t = time.perf_counter()
+        CPU[0] = time.process_time()
         if kernel == "search":  # no cutoff in igraph: full searches
             for s in sources(n):
                 d = G.distances(source=[s], weights="weight")[0]
@@ -189,6 +195,7 @@ def worker(peer, kernel, gr, out, arg, threads):
         for u, v, w in edges:
             G.addEdge(u, v, w)
         t = time.perf_counter()
+        CPU[0] = time.process_time()
         if kernel == "search":  # no cutoff: full searches
             for s in sources(n):
                 d = nk.distance.Dijkstra(G, s, storePaths=False)
@@ -221,6 +228,7 @@ def worker(peer, kernel, gr, out, arg, threads):
         G.add_nodes_from(range(n))
         G.add_edges_from(edges)
         t = time.perf_counter()
+        CPU[0] = time.process_time()
         if kernel == "search":  # no cutoff: full searches
             for s in sources(n):
                 d = rx.graph_dijkstra_shortest_path_lengths(G, s, float)
@@ -236,13 +244,16 @@ def worker(peer, kernel, gr, out, arg, threads):
         else:
             return None
     secs = time.perf_counter() - t
+    CPU[0] = time.process_time() - CPU[0]
     with open(out, "w") as f:
         for r in res:
             f.write((" ".join(map(repr, r)) if isinstance(r, tuple) else repr(r)) + "\n")
     return secs
 
 
-def run(cmd, env, timeout):
+def run(cmd, env, timeout, cpu=None):
+    """Runs a worker: its seconds (or an error string, or None when the peer
+    lacks the kernel); its CPU seconds are appended to `cpu` when given."""
     try:
         p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -252,7 +263,10 @@ def run(cmd, env, timeout):
     line = [l for l in p.stdout.splitlines() if l.startswith("{")]
     if not line:
         return None
-    return json.loads(line[-1])["seconds"]
+    got = json.loads(line[-1])
+    if cpu is not None:
+        cpu.append(got.get("cpu", math.nan))
+    return got["seconds"]
 
 
 def load(path):
@@ -304,7 +318,7 @@ def main():
         peer, kernel, gr, out, arg, threads = a.worker
         secs = worker(peer, kernel, gr, out, arg, int(threads))
         if secs is not None:
-            print(json.dumps({"seconds": secs}))
+            print(json.dumps({"seconds": secs, "cpu": CPU[0]}))
         return
     work = tempfile.mkdtemp(prefix="agglo-peers-")
     agglo, kern = os.path.join(a.agglo, "agglo"), os.path.join(a.agglo, "examples", "road_kernels")
@@ -408,18 +422,18 @@ def main():
 
 
 def time_process(cmd, env, out, timeout):
-    """Runs cmd under /usr/bin/time, stdout to out: (seconds, peak KB) or an error string."""
+    """Runs cmd under /usr/bin/time, stdout to out: (seconds, peak KB, CPU seconds) or an error string."""
     try:
         with open(out, "w") as f:
-            p = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M"] + cmd, env=env, stdout=f,
+            p = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M %U %S"] + cmd, env=env, stdout=f,
                                stderr=subprocess.PIPE, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "timeout"
     last = [l for l in p.stderr.splitlines() if l.startswith("TIME ")]
     if p.returncode != 0 or not last:
         return "error: " + (p.stderr.strip().splitlines() or ["?"])[-1][:80]
-    _, secs, kb = last[-1].split()
-    return float(secs), int(kb)
+    _, secs, kb, user, system = last[-1].split()
+    return float(secs), int(kb), float(user) + float(system)
 
 
 def mesh_rows(a, agglo, work, rows, versions):
@@ -430,7 +444,7 @@ def mesh_rows(a, agglo, work, rows, versions):
     name = f"k-nearest mesh {a.mesh} (CSV)"
     cmd = [agglo, "--data", folder, "centrality", "--agglomeration", "all", "--measures", "betweenness",
            "--format", "csv"]
-    base, mine = {}, None
+    base, cpu_base, mine = {}, {}, None
     for threads in (1, 2):
         out = os.path.join(work, f"agglo-mesh-{threads}.csv")
         env = dict(os.environ, RAYON_NUM_THREADS=str(threads))
@@ -445,13 +459,14 @@ def mesh_rows(a, agglo, work, rows, versions):
             secs = statistics.median(r[0] for r in runs)
             kb = max(r[1] for r in runs)
             base[threads] = secs
+            cpu_base[threads] = statistics.median(r[2] for r in runs)
             with open(out) as f:
                 mine = {int(r["id"][1:]): float(r["betweenness"]) for r in csv.DictReader(f)}
-            agree = f"reference (whole process, peak {kb / 1024:.0f} MB)"
+            agree = f"reference (whole process, peak {kb / 1024:.0f} MB, CPU {cpu_base[threads]:.2f} s)"
         else:
             secs, agree = runs[0], "-"
         rows.append(dict(graph=name, n=n, m=m, kernel="betweenness", tool="agglo", threads=threads,
-                         secs=secs, runs=len(runs), ratio="1", agree=agree))
+                         secs=secs, runs=len(runs), ratio="1", agree=agree, cpu=cpu_base.get(threads)))
         print(rows[-1], flush=True)
         flush(a, rows, versions)
     pairs = (n - 1) * (n - 2) / 2
@@ -460,14 +475,15 @@ def mesh_rows(a, agglo, work, rows, versions):
         out = os.path.join(work, f"{peer}-mesh.txt")
         env = dict(os.environ, OMP_NUM_THREADS=str(threads))
         cmd = [sys.executable, __file__, "--worker", peer, "betweenness", folder, out, "", str(threads)]
-        times = []
+        times, cpus = [], []
         for _ in range(a.repeat):
-            t = run(cmd, env, a.timeout)
+            t = run(cmd, env, a.timeout, cpus)
             if not isinstance(t, float):
                 times = [t]
                 break
             times.append(t)
         t = statistics.median(times) if isinstance(times[0], float) else times[0]
+        cpu = statistics.median(cpus) if cpus else None
         ratio, ag = "-", "-"
         if isinstance(t, float) and threads in base:
             ratio = f"{t / base[threads]:.2f}"
@@ -481,8 +497,14 @@ def mesh_rows(a, agglo, work, rows, versions):
                 worst = max(off, key=lambda i: diff[i])
                 ag = (f"{n - len(off)} of {n} nodes (raw, to the 0.005 printed); "
                       f"c{worst}: {mine[worst]:.2f} vs {theirs[worst]:.2f}")
+        # On a shared machine the wall clock counts other jobs too; CPU
+        # seconds (medians) compare the work itself, and at one thread they
+        # are what the wall clock shows on an idle machine.
+        cpu_ratio = f"{cpu / cpu_base[threads]:.2f}" if cpu and threads in cpu_base else "-"
+        if cpu:
+            ag += f"; CPU {cpu:.2f} s, CPU ratio {cpu_ratio}"
         rows.append(dict(graph=name, n=n, m=m, kernel="betweenness", tool=peer, threads=threads,
-                         secs=t, runs=len(times), ratio=ratio, agree=ag))
+                         secs=t, runs=len(times), ratio=ratio, agree=ag, cpu=cpu, cpu_ratio=cpu_ratio))
         print(rows[-1], flush=True)
         flush(a, rows, versions)
 

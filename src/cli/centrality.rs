@@ -4,9 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use agglo::algorithms::centrality::{
-    CentralityOptions, CityCentrality, Decay, Measures, Scope, Weight, agglomeration_centrality,
+    CentralityOptions, CityCentrality, Decay, Measures, Scope, SourceSample, WARN_SECONDS, Weight,
+    agglomeration_centrality, members_estimate,
 };
 use agglo::io::round6;
+use agglo::road::hoeffding_epsilon;
 use agglo::{Agglomeration, Cell, Table};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -67,6 +69,14 @@ const TABLE_MEASURES: &[&str] = &[
     "access_exp",
     "straightness",
 ];
+/// Measures that a sampled run (`--sample`) gives.
+const SAMPLED_MEASURES: &[&str] = &[
+    "degree",
+    "strength",
+    "betweenness",
+    "betweenness_norm",
+    "pop_betweenness",
+];
 /// Measures that take a `--within` cutoff.
 const CUT_MEASURES: &[&str] = &[
     "betweenness",
@@ -111,6 +121,16 @@ pub struct CentralityArgs {
     /// Standard deviation (minutes) of the Gaussian accessibility. Range (0, 10080].
     #[arg(long, default_value_t = 30.0, value_parser = super::bounds::scale)]
     pub gauss_sigma: f64,
+    /// Estimate betweenness from this many source members per agglomeration, drawn with --seed (betweenness,
+    /// betweenness_norm, pop_betweenness, degree and strength only; not with --weight door-to-door).
+    #[arg(long)]
+    pub sample: Option<usize>,
+    /// Seed of the --sample draw.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Failure probability δ of the sampled bound printed on stderr. Range (0, 1).
+    #[arg(long, default_value_t = 0.1, value_parser = super::bounds::probability)]
+    pub delta: f64,
     /// Sort each agglomeration by this measure (descending).
     #[arg(long, default_value = "betweenness_norm")]
     pub sort: String,
@@ -197,7 +217,9 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
         positive("--within", *w)?;
     }
     let measures: Vec<&str> = if a.measures.is_empty() {
-        if a.format == CentralityFormat::Table {
+        if a.sample.is_some() {
+            SAMPLED_MEASURES.to_vec()
+        } else if a.format == CentralityFormat::Table {
             TABLE_MEASURES.to_vec()
         } else {
             MEASURES.to_vec()
@@ -221,6 +243,24 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
             a.sort,
             MEASURES.join(", ")
         );
+    }
+    if let Some(k) = a.sample {
+        if k == 0 {
+            bail!("--sample must be at least 1");
+        }
+        if a.weight == WeightArg::DoorToDoor {
+            bail!("--sample is not available with --weight door-to-door");
+        }
+        if let Some(m) = measures
+            .iter()
+            .chain([&a.sort.as_str()])
+            .find(|m| !SAMPLED_MEASURES.contains(m))
+        {
+            bail!(
+                "--sample estimates betweenness only: `{m}` needs every source (sampled measures: {})",
+                SAMPLED_MEASURES.join(", ")
+            );
+        }
     }
     let opt = CentralityOptions {
         weight: match a.weight {
@@ -251,6 +291,10 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
         ],
         model: a.model.model()?,
         measures: measures_for(measures.iter().copied().chain([a.sort.as_str()])),
+        sample: a.sample.map(|count| SourceSample {
+            count,
+            seed: a.seed,
+        }),
     };
     let aggs: Vec<&Agglomeration> = match &a.agglomeration {
         Some(q) => vec![net.find_agglomeration(q)?],
@@ -279,6 +323,30 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
     let mut table = Table::new(&col_refs);
     let mut features = Vec::new();
     for ag in aggs {
+        // Paths start and end at units (at the county level, prefecture
+        // centres are only passed through).
+        let m = ag.members.iter().filter(|&&c| net.is_unit(c)).count();
+        if let Some(k) = a.sample {
+            errln!(
+                "{}: betweenness estimated from {} of {m} source members (seed {}): every normalised value within ±{:.4} of the exact one with probability ≥ {}",
+                ag.id,
+                k.min(m),
+                a.seed,
+                hoeffding_epsilon(m, k, a.delta),
+                1.0 - a.delta
+            );
+        } else if let Some(secs) = members_estimate(&net, &ag.members, &opt)
+            && secs > WARN_SECONDS
+        {
+            let k = 1000.min(m);
+            errln!(
+                "agglo: exact centrality of {} from all {m} members will take about {} on {} thread(s) (timed on 4 sources); `--sample {k}` estimates betweenness in about {} (Ctrl-C to stop)",
+                ag.id,
+                super::road::human_secs(secs),
+                rayon::current_num_threads(),
+                super::road::human_secs(secs * k as f64 / m.max(1) as f64),
+            );
+        }
         // Rows and ranks for units only: at the county level, prefecture
         // centres carry trips (and betweenness) but are not units.
         let res: Vec<CityCentrality> = agglomeration_centrality(&net, ag, &opt)

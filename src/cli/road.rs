@@ -628,7 +628,7 @@ fn warn_if_long(gr: &agglo::algorithms::centrality::WGraph, opt: &PathOptions) {
 }
 
 /// "42 s", "17 min", "3.2 h".
-fn human_secs(s: f64) -> String {
+pub(super) fn human_secs(s: f64) -> String {
     if s < 120.0 {
         format!("{s:.0} s")
     } else if s < 7200.0 {

@@ -32,6 +32,10 @@ pub use brandes::{
 pub use door_to_door::door_to_door_betweenness;
 pub use graph::WGraph;
 
+/// Runs estimated longer than this (seconds) deserve a warning before they
+/// start, with the sampled alternative ([`members_estimate`]).
+pub const WARN_SECONDS: f64 = 180.0;
+
 use rayon::prelude::*;
 
 use super::{Direction, Engine, TimeModel};
@@ -100,6 +104,19 @@ impl Default for Measures {
     }
 }
 
+/// A seeded sample of source members for estimated betweenness
+/// ([`CentralityOptions::sample`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceSample {
+    /// Sources to draw (all members when at least their number: then the
+    /// values are exact).
+    pub count: usize,
+    /// Seed of the draw ([`crate::road::sample_sources`] over the members in
+    /// their order, so the sample does not depend on any internal
+    /// numbering).
+    pub seed: u64,
+}
+
 /// Options of [`agglomeration_centrality`].
 #[derive(Debug, Clone)]
 pub struct CentralityOptions {
@@ -115,6 +132,13 @@ pub struct CentralityOptions {
     pub model: TimeModel,
     /// What to compute.
     pub measures: Measures,
+    /// Estimate betweenness from a sample of source members instead of all
+    /// of them (the `agglo road centrality --sample` estimator: the sampled
+    /// sources' dependencies scaled by members / sampled). Only
+    /// betweenness and population-weighted betweenness are computed then;
+    /// closeness, accessibility and straightness are left empty, and the
+    /// door-to-door weight ignores the sample.
+    pub sample: Option<SourceSample>,
 }
 
 impl Default for CentralityOptions {
@@ -135,6 +159,7 @@ impl Default for CentralityOptions {
             ],
             model: TimeModel::default(),
             measures: Measures::ALL,
+            sample: None,
         }
     }
 }
@@ -203,6 +228,11 @@ pub fn agglomeration_centrality(
 /// network nodes: cities, or any other kind of node of the same network),
 /// in the order of `members`.
 ///
+/// Paths start and end at the members that are analysis units
+/// ([`Network::is_unit`]); at the county level a prefecture centre among
+/// the members is only passed through, and its own row has no pairs of its
+/// own (n in the normalisations counts units).
+///
 /// Every measure on the city graph comes from the compact graph ([`WGraph`])
 /// and the shortest-path kernel of [`path_centrality`], one pass over the
 /// sources: betweenness, closeness and accessibility together, straightness
@@ -217,18 +247,21 @@ pub fn members_centrality(
     members: &[CityIdx],
     opt: &CentralityOptions,
 ) -> Vec<CityCentrality> {
-    let nodes: Vec<CityIdx> = match opt.scope {
-        Scope::Members => members.to_vec(),
-        Scope::Network => (0..net.cities().len() as CityIdx).collect(),
-    };
+    let nodes = nodes_of(net, members, opt.scope);
     let mut local = vec![usize::MAX; net.cities().len()];
     for (i, &c) in nodes.iter().enumerate() {
         local[c as usize] = i;
     }
-    let restrict = opt.scope == Scope::Network;
+    // The members that paths start and end at: the analysis units. A
+    // prefecture centre (county level) is a member that trips pass through,
+    // never an origin or destination: its people live in its county units,
+    // and the 1-minute link to the unit around it would otherwise count as
+    // a destination one minute away (harmonic closeness +1 for that unit).
+    let units = unit_members(net, members);
+    let restrict = opt.scope == Scope::Network || units.len() < members.len();
     let is_member: Vec<bool> = {
         let mut m = vec![false; nodes.len()];
-        for &c in members {
+        for &c in &units {
             m[local[c as usize]] = true;
         }
         m
@@ -244,16 +277,37 @@ pub fn members_centrality(
     };
     let mut cutoffs = vec![f64::INFINITY];
     cutoffs.extend(opt.within.iter().copied());
-    let m = members.len();
-    let want = opt.measures;
+    let m = units.len();
     let d2d = opt.weight == Weight::DoorToDoor;
     let km = opt.weight == Weight::Km;
+    // A sample of source members (city-graph weights only), and the factor
+    // that scales its dependencies up to all members.
+    let sampled: Option<Vec<bool>> = opt.sample.filter(|_| !d2d).map(|smp| {
+        let mut mask = vec![false; nodes.len()];
+        for i in crate::road::sample_sources(m, smp.count, smp.seed) {
+            mask[local[units[i as usize] as usize]] = true;
+        }
+        mask
+    });
+    let scale = match (&sampled, opt.sample) {
+        (Some(_), Some(smp)) if m > 0 => m as f64 / smp.count.clamp(1, m) as f64,
+        _ => 1.0,
+    };
+    let want = if sampled.is_some() {
+        Measures {
+            betweenness: opt.measures.betweenness,
+            pop_betweenness: opt.measures.pop_betweenness,
+            ..Measures::NONE
+        }
+    } else {
+        opt.measures
+    };
 
     let g = city_graph(net, &nodes, km);
     let mask = restrict.then_some(&is_member[..]);
     let popts = PathOptions {
         cutoffs: &cutoffs,
-        sources: mask,
+        sources: sampled.as_deref().or(mask),
         targets: mask,
         betweenness: want.betweenness && !d2d,
         closeness: want.closeness && !d2d,
@@ -287,7 +341,7 @@ pub fn members_centrality(
     let d2d_bc = (d2d && (want.betweenness || want.pop_betweenness)).then(|| {
         let engine = Engine::new(net, opt.model.clone(), None);
         let mut member = vec![false; net.cities().len()];
-        for &c in members {
+        for &c in &units {
             member[c as usize] = true;
         }
         let all_pop: Vec<f64> = net.cities().iter().map(|c| c.pop_2020 as f64).collect();
@@ -312,7 +366,15 @@ pub fn members_centrality(
     };
     // Door-to-door closeness and accessibility, accumulated per member.
     let d2d_sums: Vec<DoorSums> = if d2d && (want.closeness || want.accessibility) {
-        door_to_door_sums(net, members, &opt.model, &cutoffs, &opt.decays, want)
+        door_to_door_sums(
+            net,
+            members,
+            &units,
+            &opt.model,
+            &cutoffs,
+            &opt.decays,
+            want,
+        )
     } else {
         Vec::new()
     };
@@ -352,7 +414,7 @@ pub fn members_centrality(
                 _ if !want.betweenness => (Vec::new(), g.directed),
                 Some((b, _)) => (b.iter().map(|row| row[c as usize]).collect(), true),
                 None => (
-                    pc.betweenness.iter().map(|row| row[v]).collect(),
+                    pc.betweenness.iter().map(|row| row[v] * scale).collect(),
                     g.directed,
                 ),
             };
@@ -372,6 +434,75 @@ pub fn members_centrality(
         .collect()
 }
 
+/// The members that are analysis units ([`Network::is_unit`]), in order:
+/// all of them but the prefecture centres of the county level.
+fn unit_members(net: &Network, members: &[CityIdx]) -> Vec<CityIdx> {
+    members
+        .iter()
+        .copied()
+        .filter(|&c| net.is_unit(c))
+        .collect()
+}
+
+/// The nodes of the city graph of `members`: the members themselves, or
+/// every node of the network with [`Scope::Network`].
+fn nodes_of(net: &Network, members: &[CityIdx], scope: Scope) -> Vec<CityIdx> {
+    match scope {
+        Scope::Members => members.to_vec(),
+        Scope::Network => (0..net.cities().len() as CityIdx).collect(),
+    }
+}
+
+/// Sources × arcs from which [`members_estimate`] times a run: below it the
+/// exact kernel takes seconds.
+pub const ESTIMATE_WORK: f64 = 5e9;
+
+/// Seconds that the exact shortest-path measures of [`members_centrality`]
+/// would take on the current rayon pool for `members` with `opt`, timed on
+/// 4 sources ([`estimate_seconds`]); `None` when the graph is too small to
+/// matter (sources × arcs below [`ESTIMATE_WORK`]), with a sample, or with
+/// the door-to-door weight (whose searches run on another graph).
+///
+/// # Complexity
+/// O(m) to build the graph and 4 single-source passes when it is large.
+pub fn members_estimate(
+    net: &Network,
+    members: &[CityIdx],
+    opt: &CentralityOptions,
+) -> Option<f64> {
+    if opt.sample.is_some() || opt.weight == Weight::DoorToDoor {
+        return None;
+    }
+    let nodes = nodes_of(net, members, opt.scope);
+    let g = city_graph(net, &nodes, opt.weight == Weight::Km);
+    if members.len() as f64 * g.arc_count() as f64 <= ESTIMATE_WORK {
+        return None;
+    }
+    let units = unit_members(net, members);
+    let is_member: Option<Vec<bool>> = (opt.scope == Scope::Network || units.len() < members.len())
+        .then(|| {
+            let mut local = vec![usize::MAX; net.cities().len()];
+            for (i, &c) in nodes.iter().enumerate() {
+                local[c as usize] = i;
+            }
+            let mut mask = vec![false; nodes.len()];
+            for &c in &units {
+                mask[local[c as usize]] = true;
+            }
+            mask
+        });
+    let mut cutoffs = vec![f64::INFINITY];
+    cutoffs.extend(opt.within.iter().copied());
+    let popts = PathOptions {
+        sources: is_member.as_deref(),
+        targets: is_member.as_deref(),
+        betweenness: opt.measures.betweenness || opt.measures.pop_betweenness,
+        closeness: opt.measures.closeness,
+        ..PathOptions::all(&cutoffs)
+    };
+    Some(estimate_seconds(&g, &popts, 4))
+}
+
 /// One member's door-to-door sums: (distance sum, members reached, harmonic)
 /// per cutoff, and accessibility per decay.
 struct DoorSums {
@@ -381,11 +512,12 @@ struct DoorSums {
 
 /// Door-to-door closeness figures and accessibility of each member, from one
 /// search per member (paths through any city), members in parallel; each
-/// member's sums run over the members in their order, so results do not
+/// member's sums run over the `targets` in their order, so results do not
 /// depend on the thread count. Memory: one search workspace per thread.
 fn door_to_door_sums(
     net: &Network,
     members: &[CityIdx],
+    targets: &[CityIdx],
     model: &TimeModel,
     cutoffs: &[f64],
     decays: &[Decay],
@@ -394,15 +526,14 @@ fn door_to_door_sums(
     let engine = Engine::new(net, model.clone(), None);
     members
         .par_iter()
-        .enumerate()
         .map_init(
             || (engine.workspace(), Vec::new()),
-            |(ws, times), (mi, &c)| {
+            |(ws, times), &c| {
                 engine.search(ws, &[c], Direction::Out, f64::INFINITY);
                 times.clear();
-                times.extend(members.iter().enumerate().filter_map(|(j, &d)| {
+                times.extend(targets.iter().filter_map(|&d| {
                     let t = engine.time_to(ws, d);
-                    t.is_finite().then_some((j, t))
+                    t.is_finite().then_some((d, t))
                 }));
                 let closeness = if want.closeness {
                     cutoffs
@@ -410,7 +541,7 @@ fn door_to_door_sums(
                         .map(|&cut| {
                             let (mut sum, mut r, mut h) = (0.0, 0u32, 0.0);
                             for &(j, d) in times.iter() {
-                                if j != mi && d <= cut {
+                                if j != c && d <= cut {
                                     sum += d;
                                     r += 1;
                                     h += 1.0 / d;
@@ -428,9 +559,7 @@ fn door_to_door_sums(
                         .map(|decay| {
                             times
                                 .iter()
-                                .map(|&(j, t)| {
-                                    net.city(members[j]).pop_2020 as f64 * decay.weight(t)
-                                })
+                                .map(|&(j, t)| net.city(j).pop_2020 as f64 * decay.weight(t))
                                 .sum()
                         })
                         .collect()
