@@ -11,8 +11,11 @@
 //! that passes the reader must not hang an analysis). [`run_guarded`] adds
 //! `catch_unwind` and a time limit.
 //!
-//! The rule checked: a reader refuses bad input with an error naming one of
-//! the bundle's files, and never panics or hangs. `tests/fuzz_readers.rs`
+//! The rule checked: a reader never panics or hangs, and refuses bad input
+//! with an error that places every problem (its [`Site`]s): in one of the
+//! bundle's files, at a line or feature that file has (only whole-file
+//! problems and missing columns at the file alone), naming the field unless
+//! the problem is one of a whole record ([`RECORD_LEVEL`]). `tests/fuzz_readers.rs`
 //! runs a bounded number of cases of every target in CI;
 //! `examples/fuzz.rs` runs a long campaign with a memory watchdog and saves
 //! crashers to `tests/fuzz/crashes/`.
