@@ -148,6 +148,47 @@ impl fmt::Display for Issues {
     }
 }
 
+/// Where one problem of a refused input lies, as far as the reader knows:
+/// the file, the line or feature, and the field. The fuzz harness
+/// ([`crate::fuzz`]) checks every refusal against the input through these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The file, as named in the message.
+    pub file: String,
+    /// The line or feature ([`Pos::File`]: the whole file).
+    pub pos: Pos,
+    /// The column, property or field concerned; `None` when the problem
+    /// concerns a whole record (a ragged row, a line of an unknown kind) or
+    /// the whole file.
+    pub field: Option<String>,
+    /// The problem is one of the whole input (it cannot be read, holds no
+    /// network, or its records do not form a graph), not of a record.
+    pub whole_file: bool,
+}
+
+impl Site {
+    /// A problem of a whole file.
+    pub fn whole(file: impl Into<String>) -> Site {
+        Site {
+            file: file.into(),
+            pos: Pos::File,
+            field: None,
+            whole_file: true,
+        }
+    }
+}
+
+impl From<&Issue> for Site {
+    fn from(i: &Issue) -> Site {
+        Site {
+            file: i.loc.file.to_string(),
+            pos: i.loc.pos,
+            field: i.field.clone(),
+            whole_file: false,
+        }
+    }
+}
+
 /// Failure to load a network.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -165,6 +206,21 @@ pub enum LoadError {
         /// Every problem found, errors and warnings.
         issues: Issues,
     },
+}
+
+impl LoadError {
+    /// Where each error lies (warnings are left out).
+    pub fn sites(&self) -> Vec<Site> {
+        match self {
+            LoadError::Io { path, .. } => vec![Site::whole(path.display().to_string())],
+            LoadError::Invalid { issues } => issues
+                .0
+                .iter()
+                .filter(|i| i.severity == Severity::Error)
+                .map(Site::from)
+                .collect(),
+        }
+    }
 }
 
 /// Failure to find a city by the name a user typed.

@@ -31,6 +31,9 @@ pub enum Cell {
     /// A list of texts (ids, mostly): `;`-joined in tables and CSV, an array
     /// in JSON (`[]` when empty).
     List(Vec<String>),
+    /// A yes-or-no value: `true`/`false` in tables and CSV, a boolean in
+    /// JSON.
+    Bool(bool),
     /// Missing.
     Empty,
 }
@@ -42,6 +45,7 @@ impl Cell {
             Cell::Int(i) => i.to_string(),
             Cell::Float(v, d) => format!("{v:.d$}", d = *d),
             Cell::List(items) => items.join(";"),
+            Cell::Bool(b) => b.to_string(),
             Cell::Empty => String::new(),
         }
     }
@@ -55,6 +59,7 @@ impl Cell {
                 serde_json::Number::from_f64((v * p).round() / p).map_or(Value::Null, Value::Number)
             }
             Cell::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
+            Cell::Bool(b) => Value::Bool(*b),
             Cell::Empty => Value::Null,
         }
     }
@@ -235,6 +240,19 @@ mod tests {
         assert_eq!(
             t.render(Format::Table),
             "core  left  note\n----  ----  ----\na     x;y\nb\n"
+        );
+    }
+
+    #[test]
+    fn yes_or_no_is_a_boolean_in_json_and_text_elsewhere() {
+        let mut t = Table::new(&["unit", "member"]);
+        t.push(vec!["a".into(), Cell::Bool(true)]);
+        t.push(vec!["b".into(), Cell::Bool(false)]);
+        assert_eq!(t.render(Format::Csv), "unit,member\na,true\nb,false\n");
+        let v: Value = serde_json::from_str(&t.render(Format::Json)).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!([{"unit": "a", "member": true}, {"unit": "b", "member": false}])
         );
     }
 }

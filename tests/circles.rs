@@ -153,3 +153,60 @@ fn every_counted_city_lies_inside_its_circle() {
     // The data holds cities reached exactly at a budget (Zhengzhou–Xuchang at 60.0).
     assert!(at_budget > 0);
 }
+
+/// Runs `circles --out` on a two-city network centred at `lon0` and returns
+/// the circle's area and every coordinate written.
+fn circle_near(lon0: f64, lat: f64) -> (f64, Vec<(f64, f64)>) {
+    let wrap = |x: f64| if x > 180.0 { x - 360.0 } else { x };
+    let cities = format!(
+        "id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min\n\
+         a,A,甲,P,,{},{lat},100000,,,,\n\
+         b,B,乙,P,,{},{lat},50000,,,,\n",
+        wrap(lon0),
+        wrap(lon0 + 0.3),
+    );
+    let links = "from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n\
+                 a,b,expressway,20,30,,,,,\n";
+    let aggs = "id,name,name_zh,kind,cores,members\nab,AB,AB,metro-area,a,a;b\n";
+    let d = common::network_dir(&cities, links, Some(aggs));
+    let out = d.path().join("c.geojson");
+    let dir = d.path().to_str().unwrap();
+    let json = common::ok(&[
+        "--data",
+        dir,
+        "circles",
+        "--minutes",
+        "90",
+        "--local-speed",
+        "60",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let area = rows[0]["area_km2"].as_f64().unwrap();
+    let fc: geojson::FeatureCollection = std::fs::read_to_string(&out).unwrap().parse().unwrap();
+    let mut coords = Vec::new();
+    for f in fc.features {
+        let g: geo::Geometry<f64> = f.geometry.unwrap().try_into().unwrap();
+        coords.extend(g.coords_iter().map(|c| (c.x, c.y)));
+    }
+    (area, coords)
+}
+
+#[test]
+fn a_circle_across_the_antimeridian_is_cut_there_not_drawn_beyond_it() {
+    // Two cities either side of 180°: the circle is two polygons within
+    // ±180°, as large as the same circle away from the antimeridian.
+    let (area, coords) = circle_near(179.9, -16.8);
+    assert!(
+        coords
+            .iter()
+            .all(|&(x, y)| x.abs() <= 180.0 && y.abs() <= 90.0),
+        "a vertex beyond ±180°"
+    );
+    assert!(coords.iter().any(|&(x, _)| x < -179.0) && coords.iter().any(|&(x, _)| x > 179.0));
+    let (same, _) = circle_near(100.0, -16.8);
+    assert!((area - same).abs() <= 0.01 * same, "{area} vs {same}");
+}

@@ -232,30 +232,42 @@ fn dimacs(gr: &str) -> Output {
 fn dimacs_headers_are_checked_against_the_file() {
     let arc = "a 1 2 10\n";
     for (text, needle) in [
-        ("p sp 3 1e30\n".to_owned(), "g.gr:1: arc count \"1e30\""),
+        (
+            "p sp 3 1e30\n".to_owned(),
+            "g.gr:1: field `arc count`: \"1e30\" is not a whole",
+        ),
         (
             "p sp 4000000000 4000000000\n".to_owned(),
-            "g.gr:1: the `p` line declares 4000000000 arcs but the file has 0",
+            "g.gr:1: field `arc count`: the `p` line declares 4000000000 arcs but the file has 0",
         ),
-        ("p sp 9 1e15\n".to_owned(), "g.gr:1: arc count \"1e15\""),
+        (
+            "p sp 9 1e15\n".to_owned(),
+            "g.gr:1: field `arc count`: \"1e15\"",
+        ),
         (
             format!("p sp 200000000 1\n{arc}"),
-            "g.gr:1: the `p` line declares 200000000 nodes",
+            "g.gr:1: field `node count`: the `p` line declares 200000000 nodes",
         ),
         (
             format!("p sp 3 1\np sp 3 1\n{arc}"),
             "g.gr:2: a second `p` line",
         ),
-        (format!("p sp 3 -1\n{arc}"), "g.gr:1: arc count \"-1\""),
+        (
+            format!("p sp 3 -1\n{arc}"),
+            "g.gr:1: field `arc count`: \"-1\"",
+        ),
         (
             format!("p sp 3 2\n{arc}"),
-            "g.gr:1: the `p` line declares 2 arcs but the file has 1",
+            "g.gr:1: field `arc count`: the `p` line declares 2 arcs but the file has 1",
         ),
         (
             format!("p sp 3 1\n{arc}{arc}"),
             "g.gr:3: more arcs than the 1",
         ),
-        ("p sp 3 1\na 1 2 1e308\n".to_owned(), "g.gr:2: weight 1e308"),
+        (
+            "p sp 3 1\na 1 2 1e308\n".to_owned(),
+            "g.gr:2: field `weight`: weight 1e308",
+        ),
     ] {
         let started = std::time::Instant::now();
         refused(&dimacs(&text), &[needle]);
@@ -274,7 +286,7 @@ fn dimacs_duplicate_v_lines_are_refused() {
     );
     refused(
         &road(&["--graph", &g]),
-        &["g.co:4: node 1 has coordinates already (line 2)"],
+        &["g.co:4: field `node`: node 1 has coordinates already (line 2)"],
     );
 }
 

@@ -16,7 +16,7 @@
 //! centre and with the same vertex angles, of the same city's disk for a larger
 //! budget, nested budgets give nested polygons.
 
-use geo::{BooleanOps, Coord, LineString, MultiPolygon, Orient, Polygon};
+use geo::{BooleanOps, Contains, Coord, LineString, MultiPolygon, Orient, Polygon};
 
 use super::search::Reach;
 use crate::model::City;
@@ -230,7 +230,9 @@ pub fn circle_shape(
 
 /// The union of disks `(lon, lat, radius km)` as a lon/lat multipolygon,
 /// drawn as 64-gons in an azimuthal equidistant projection about `centre`
-/// (lon, lat) and projected back, exterior rings counter-clockwise.
+/// (lon, lat) and projected back, exterior rings counter-clockwise. A union
+/// that crosses the antimeridian is cut there (RFC 7946), one that covers a
+/// pole is closed along it, so every vertex lies within ±180°, ±90°.
 pub fn disk_union(centre: (f64, f64), disks: &[(f64, f64, f64)]) -> MultiPolygon<f64> {
     let proj = Aeqd::new(centre.0, centre.1);
     let mut union = MultiPolygon::<f64>::new(vec![]);
@@ -238,16 +240,25 @@ pub fn disk_union(centre: (f64, f64), disks: &[(f64, f64, f64)]) -> MultiPolygon
         let d = disk(proj.forward(lon, lat), r);
         union = union.union(&MultiPolygon::new(vec![d]));
     }
+    // A polygon that covers a pole goes round it; one beyond the meridian
+    // opposite the centre comes back with longitudes past ±180°: both are
+    // made valid lon/lat polygons (`geometry::wrap_polygon`).
+    let north = geo::Point::from(proj.forward(0.0, 90.0));
     let back = MultiPolygon::new(
         union
             .0
             .into_iter()
-            .map(|p| {
+            .flat_map(|p| {
+                let pole_lat = if p.contains(&north) { 90.0 } else { -90.0 };
                 let (ext, ints) = p.into_inner();
                 let f = |ls: LineString<f64>| {
                     LineString::new(ls.0.into_iter().map(|c| proj.inverse(c)).collect())
                 };
-                Polygon::new(f(ext), ints.into_iter().map(f).collect())
+                crate::geometry::wrap_polygon(
+                    &Polygon::new(f(ext), ints.into_iter().map(f).collect()),
+                    pole_lat,
+                )
+                .0
             })
             .collect(),
     );
@@ -264,6 +275,51 @@ pub fn area_km2(mp: &MultiPolygon<f64>) -> f64 {
 mod tests {
     use super::*;
     use crate::network::haversine_km;
+
+    /// Area of a spherical cap of radius `r` km (on the authalic sphere).
+    fn cap_km2(r: f64) -> f64 {
+        let rr = 6_371.007_2;
+        2.0 * std::f64::consts::PI * rr * rr * (1.0 - (r / rr).cos())
+    }
+
+    fn in_range(mp: &MultiPolygon<f64>) -> bool {
+        use geo::CoordsIter;
+        mp.coords_iter()
+            .all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0)
+    }
+
+    #[test]
+    fn a_circle_across_the_antimeridian_is_cut_there() {
+        // Taveuni, Fiji, lies on the 180th meridian.
+        let mp = disk_union((179.9, -16.8), &[(179.9, -16.8, 100.0)]);
+        assert!(in_range(&mp), "{mp:?}");
+        assert_eq!(mp.0.len(), 2);
+        let a = area_km2(&mp);
+        assert!((a - cap_km2(100.0)).abs() < 0.01 * a, "{a}");
+        assert!(mp.contains(&geo::Point::new(-179.5, -16.8)));
+        assert!(mp.contains(&geo::Point::new(179.5, -16.8)));
+        // Away from it, nothing changes: one polygon of 64 sides.
+        let mp = disk_union((104.07, 30.57), &[(104.07, 30.57, 30.0)]);
+        assert_eq!(mp.0.len(), 1);
+        assert_eq!(mp.0[0].exterior().0.len(), 65);
+    }
+
+    #[test]
+    fn a_circle_over_a_pole_covers_it() {
+        for (lat, pole) in [(84.5, 89.99), (-84.5, -89.99)] {
+            let mp = disk_union((30.0, lat), &[(30.0, lat, 800.0)]);
+            assert!(in_range(&mp), "{mp:?}");
+            assert!(mp.contains(&geo::Point::new(-150.0, pole)), "{lat}");
+            assert!(mp.contains(&geo::Point::new(30.0, lat)));
+            assert!(!mp.contains(&geo::Point::new(30.0, lat.signum() * 70.0)));
+            let a = area_km2(&mp);
+            assert!(
+                (a - cap_km2(800.0)).abs() < 0.01 * a,
+                "{lat}: {a} vs {}",
+                cap_km2(800.0)
+            );
+        }
+    }
 
     #[test]
     fn projection_round_trips_and_keeps_distance_from_centre() {

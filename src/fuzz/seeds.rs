@@ -97,6 +97,9 @@ impl Target {
                 ]));
                 out
             }
+            Target::CountiesCsv | Target::CountyLinksCsv => {
+                vec![small_counties(), sichuan_counties(root)?]
+            }
             Target::DimacsGr | Target::DimacsCo => {
                 let (gr, co) =
                     crate::road::write_dimacs(small_road(), DimacsOptions::default(), "seed");
@@ -177,4 +180,106 @@ fn small_road() -> &'static crate::road::RoadGraph {
             .collect();
         crate::road::RoadGraph::new(lon, lat, &arcs, true, None).expect("a valid generated graph")
     })
+}
+
+/// A network of two cities and three county units, with an agglomeration
+/// and its county list: the small seed of the county targets.
+fn small_counties() -> Bundle {
+    Bundle::new(vec![
+        (
+            "cities.csv",
+            b"id,name,name_zh,province,adcode,lon,lat,pop_2020,pop_2010,urban_pop_2020,access_hsr_min,access_rail_min\n\
+              a,A,\xe7\x94\xb2,P,,104.0,30.6,100,90,,,\n\
+              b,B,\xe4\xb9\x99,P,,104.5,30.6,50,,,,\n"
+                .to_vec(),
+        ),
+        (
+            "links.csv",
+            b"from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n\
+              a,b,expressway,40,50,,,,,\n"
+                .to_vec(),
+        ),
+        (
+            "agglomerations.csv",
+            b"id,name,name_zh,kind,cores,members\nab,AB,AB,metro-area,a,a;b\n".to_vec(),
+        ),
+        (
+            "counties.csv",
+            b"id,kind,prefecture,pop_2020,lon,lat,area_km2\n\
+              100001,district,a,60,104.01,30.61,100\n\
+              100002,county,a,40,104.1,30.7,900\n\
+              100003,county,b,50,104.5,30.65,800\n"
+                .to_vec(),
+        ),
+        (
+            "county_links.csv",
+            b"from,to,mode,minutes,km,services_per_day,line,opened,oneway,source\n\
+              100001,a,road,3,2,,,,,\n\
+              100001,100002,road,15,14,,,,,\n\
+              100002,100003,road,35,40,,,,,\n\
+              100003,b,road,5,4,,,,,\n"
+                .to_vec(),
+        ),
+        (
+            "agglomeration_counties.csv",
+            b"agglomeration,prefecture,counties,source\n".to_vec(),
+        ),
+    ])
+}
+
+/// The shipped data of Sichuan: its cities and the links among them, their
+/// county units and the county links among those (no agglomerations).
+fn sichuan_counties(root: &Path) -> std::io::Result<Bundle> {
+    let read = |name: &str| std::fs::read(root.join("data").join(name));
+    // Rows of a CSV file whose `keep` holds, the header first.
+    fn filter(
+        bytes: &[u8],
+        mut keep: impl FnMut(&csv::StringRecord, &csv::StringRecord) -> bool,
+    ) -> std::io::Result<Vec<u8>> {
+        let mut r = csv::Reader::from_reader(bytes);
+        let h = r.headers().map_err(std::io::Error::other)?.clone();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&h).map_err(std::io::Error::other)?;
+        for rec in r.records() {
+            let rec = rec.map_err(std::io::Error::other)?;
+            if keep(&h, &rec) {
+                w.write_record(&rec).map_err(std::io::Error::other)?;
+            }
+        }
+        w.into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    }
+    fn get<'r>(h: &csv::StringRecord, r: &'r csv::StringRecord, col: &str) -> &'r str {
+        h.iter()
+            .position(|c| c == col)
+            .and_then(|i| r.get(i))
+            .unwrap_or("")
+    }
+    let mut ids = std::collections::HashSet::new();
+    let cities = filter(&read("cities.csv")?, |h, r| {
+        let keep = get(h, r, "province") == "Sichuan";
+        if keep {
+            ids.insert(get(h, r, "id").to_owned());
+        }
+        keep
+    })?;
+    let links = filter(&read("links.csv")?, |h, r| {
+        ids.contains(get(h, r, "from")) && ids.contains(get(h, r, "to"))
+    })?;
+    let counties = filter(&read("counties.csv")?, |h, r| {
+        let keep = ids.contains(get(h, r, "prefecture"));
+        if keep {
+            ids.insert(get(h, r, "id").to_owned());
+        }
+        keep
+    })?;
+    let county_links = filter(&read("county_links.csv")?, |h, r| {
+        ids.contains(get(h, r, "from")) && ids.contains(get(h, r, "to"))
+    })?;
+    Ok(Bundle::new(vec![
+        ("cities.csv", cities),
+        ("links.csv", links),
+        ("counties.csv", counties),
+        ("county_links.csv", county_links),
+    ]))
 }

@@ -10,7 +10,9 @@ mod basemap;
 mod boundaries;
 mod dissolve;
 mod parse;
+mod wrap;
 
 pub use basemap::Basemap;
 pub use boundaries::{Boundaries, BoundaryError};
 pub use dissolve::{DissolveMethod, Dissolved, Fallback};
+pub use wrap::wrap_polygon;

@@ -345,7 +345,7 @@ impl Layer {
                 Value::Int(i) => Cell::Int(*i),
                 Value::Real(x) => Cell::Float(*x, 1),
                 Value::Text(s) => Cell::Str(s.clone()),
-                Value::Bool(b) => Cell::Str(b.to_string()),
+                Value::Bool(b) => Cell::Bool(*b),
             }));
             t.push(row);
         }

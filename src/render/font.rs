@@ -23,4 +23,28 @@ mod tests {
         assert!(covers("成都 Chengdu 60分钟"));
         assert!(!covers("\u{946B}"), "a character no shipped name uses");
     }
+
+    #[test]
+    fn covers_every_chinese_name_a_map_may_draw() {
+        // Cities and county units (labelled at --level county); a name the
+        // font lacks would fall back to English (`data/fonts/subset.py`).
+        for (file, text) in [
+            ("cities.csv", include_str!("../../data/cities.csv")),
+            ("counties.csv", include_str!("../../data/counties.csv")),
+        ] {
+            let mut rows = csv::Reader::from_reader(text.as_bytes());
+            let col = rows
+                .headers()
+                .unwrap()
+                .iter()
+                .position(|h| h == "name_zh")
+                .unwrap();
+            let missing: Vec<String> = rows
+                .records()
+                .map(|r| r.unwrap()[col].to_owned())
+                .filter(|n| !covers(n))
+                .collect();
+            assert!(missing.is_empty(), "{file}: {missing:?}");
+        }
+    }
 }

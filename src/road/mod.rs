@@ -43,22 +43,27 @@ pub enum RoadError {
         source: std::io::Error,
     },
     /// A line or record is malformed.
-    #[error("{path}:{line}: {message}")]
+    #[error("{path}:{line}: {}{message}", field_prefix(.field))]
     Parse {
         /// The file.
         path: PathBuf,
         /// 1-based line.
         line: u64,
+        /// The column or DIMACS field concerned (`None`: the whole line).
+        field: Option<String>,
         /// What is wrong.
         message: String,
     },
     /// A GeoJSON feature is malformed.
-    #[error("{path}: feature {index}: {message}")]
+    #[error("{path}: feature {index}: {}{message}", field_prefix(.field))]
     Feature {
         /// The file.
         path: PathBuf,
         /// 0-based index of the feature in the FeatureCollection.
         index: usize,
+        /// The property concerned (`geometry` for the coordinates; `None`:
+        /// the whole feature).
+        field: Option<String>,
         /// What is wrong.
         message: String,
     },
@@ -78,6 +83,40 @@ pub enum RoadError {
         /// What is missing.
         what: String,
     },
+}
+
+fn field_prefix(field: &Option<String>) -> String {
+    field
+        .as_ref()
+        .map_or_else(String::new, |f| format!("field `{f}`: "))
+}
+
+impl RoadError {
+    /// Where the problem lies: file, line or feature, field.
+    pub fn sites(&self) -> Vec<crate::error::Site> {
+        use crate::error::{Pos, Site};
+        match self {
+            RoadError::Io { path, .. }
+            | RoadError::Graph { path, .. }
+            | RoadError::Empty { path, .. } => vec![Site::whole(path.display().to_string())],
+            RoadError::Parse {
+                path, line, field, ..
+            } => vec![Site {
+                file: path.display().to_string(),
+                pos: Pos::Line(*line),
+                field: field.clone(),
+                whole_file: false,
+            }],
+            RoadError::Feature {
+                path, index, field, ..
+            } => vec![Site {
+                file: path.display().to_string(),
+                pos: Pos::Feature(*index),
+                field: field.clone(),
+                whole_file: false,
+            }],
+        }
+    }
 }
 
 /// A road network: arcs weighted in minutes, nodes with lon/lat.

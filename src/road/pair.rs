@@ -80,6 +80,7 @@ pub fn check_pair(gr: &Path, co: &Path) -> Result<(), RoadError> {
     Err(RoadError::Parse {
         path: co.to_owned(),
         line: b.map_or(1, |s| s.1),
+        field: None,
         message,
     })
 }

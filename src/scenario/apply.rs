@@ -65,6 +65,7 @@ impl Scenario {
                                 "network".to_owned()
                             },
                             field: x.field,
+                            line: None,
                             message: if index > 0 {
                                 x.message
                             } else {
@@ -78,12 +79,18 @@ impl Scenario {
                 index: 0,
                 op: "network".into(),
                 field: None,
+                line: None,
                 message: e.to_string(),
             }])),
         }
     }
 
-    fn invalid(&self, problems: Vec<EditProblem>) -> ScenarioError {
+    fn invalid(&self, mut problems: Vec<EditProblem>) -> ScenarioError {
+        for p in &mut problems {
+            if p.index > 0 {
+                p.line = self.edit_lines.get(p.index - 1).copied();
+            }
+        }
         ScenarioError::Invalid {
             path: self.path.clone(),
             problems,
@@ -103,6 +110,7 @@ impl Ctx<'_> {
             index: self.index,
             op: self.op.to_owned(),
             field: Some(field.to_owned()),
+            line: None,
             message: message.into(),
         });
     }

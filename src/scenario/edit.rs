@@ -161,6 +161,75 @@ pub struct Scenario {
     pub base: Option<Box<Scenario>>,
     /// Edits in file order.
     pub edits: Vec<Edit>,
+    /// The 1-based line of each edit's `[[edit]]` header (empty when the
+    /// edits are not written as such tables, or built in code).
+    pub edit_lines: Vec<u64>,
+}
+
+/// The 1-based lines of the `[[edit]]` table headers of a scenario's text,
+/// if there is one per edit (`edits`), else none.
+fn edit_header_lines(text: &str, edits: usize) -> Vec<u64> {
+    let lines: Vec<u64> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.trim_start();
+            l.strip_prefix("[[")
+                .and_then(|r| r.trim_start().strip_prefix("edit"))
+                .is_some_and(|r| r.trim_start().starts_with("]]"))
+        })
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    if lines.len() == edits {
+        lines
+    } else {
+        Vec::new()
+    }
+}
+
+/// The field of an edit table that a deserialisation message is about: the
+/// one it names (`missing field `from``, `unknown field `x``), `op` for an
+/// unknown variant, else the one key whose value the message quotes
+/// (`invalid type: boolean `true`, expected f64`), if exactly one does.
+fn blamed_field(message: &str, table: &toml::Value) -> Option<String> {
+    if let Some(rest) = message.split("field `").nth(1) {
+        return Some(rest.split('`').next()?.to_owned());
+    }
+    if message.starts_with("unknown variant") {
+        return Some("op".into());
+    }
+    let quoted = |v: &toml::Value| match v {
+        toml::Value::Boolean(b) => Some(format!("boolean `{b}`")),
+        toml::Value::Integer(i) => Some(format!("integer `{i}`")),
+        toml::Value::Float(f) => Some(format!("floating point `{f}`")),
+        toml::Value::String(s) => Some(format!("string {s:?}")),
+        toml::Value::Table(_) => Some("invalid type: map".into()),
+        toml::Value::Array(_) => Some("invalid type: sequence".into()),
+        toml::Value::Datetime(_) => None,
+    };
+    let t = table.as_table()?;
+    let hits: Vec<&String> = t
+        .iter()
+        .filter(|(_, v)| quoted(v).is_some_and(|q| message.contains(&q)))
+        .map(|(k, _)| k)
+        .collect();
+    match hits[..] {
+        [] => None,
+        [k] => Some(k.clone()),
+        // Several values of the quoted kind: the culprit is the one whose
+        // removal changes the complaint.
+        _ => hits
+            .into_iter()
+            .find(|k| {
+                let mut fewer = t.clone();
+                fewer.remove(k.as_str());
+                match Edit::deserialize(toml::Value::Table(fewer)) {
+                    Ok(_) => true,
+                    Err(e) => e.message() != message,
+                }
+            })
+            .cloned(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -235,18 +304,20 @@ impl Scenario {
         })?;
         let mut problems = Vec::new();
         let mut edits = Vec::new();
+        let edit_lines = edit_header_lines(text, raw.edit.len());
         for (i, v) in raw.edit.into_iter().enumerate() {
             let op = v
                 .get("op")
                 .and_then(|o| o.as_str())
                 .unwrap_or("?")
                 .to_owned();
-            match Edit::deserialize(v) {
+            match Edit::deserialize(v.clone()) {
                 Ok(e) => edits.push(e),
                 Err(e) => problems.push(super::EditProblem {
                     index: i + 1,
                     op,
-                    field: None,
+                    field: blamed_field(e.message(), &v),
+                    line: edit_lines.get(i).copied(),
                     message: e.message().to_owned(),
                 }),
             }
@@ -268,15 +339,59 @@ impl Scenario {
                     path: b,
                     base: None,
                     edits: Vec::new(),
+                    edit_lines: Vec::new(),
                 })
             }),
             edits,
+            edit_lines,
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_invalid_edit_is_placed_at_its_table_and_field() {
+        let text = "name = \"x\"\n\n[[edit]]\nop = \"scale\"\nfactor = 2\n\n[[edit]]\nop = \"remove_link\"\nfrom = true\nto = \"b\"\n";
+        let e = Scenario::parse(text, Path::new("s.toml")).unwrap_err();
+        let sites = e.sites();
+        // Edit 1 lacks `mode`; edit 2 gives `from` a boolean.
+        assert_eq!(sites.len(), 2, "{e}");
+        assert_eq!(sites[0].pos, crate::error::Pos::Line(3), "{e}");
+        assert_eq!(sites[0].field.as_deref(), Some("mode"), "{e}");
+        assert_eq!(sites[1].pos, crate::error::Pos::Line(7), "{e}");
+        assert_eq!(sites[1].field.as_deref(), Some("from"), "{e}");
+        assert!(
+            e.to_string().contains("line 7: edit 2 (remove_link)"),
+            "{e}"
+        );
+        let t: toml::Value = toml::from_str("op = \"x\"\nfrom = { a = 1 }\nto = 3").unwrap();
+        assert_eq!(
+            blamed_field("invalid type: map, expected a string", &t).as_deref(),
+            Some("from")
+        );
+        assert_eq!(
+            blamed_field("unknown variant `x`, expected `scale`", &t).as_deref(),
+            Some("op")
+        );
+        assert_eq!(
+            blamed_field("missing field `factor`", &t).as_deref(),
+            Some("factor")
+        );
+        assert_eq!(blamed_field("something else", &t), None);
+        // Two lists, one of them where a number belongs.
+        let t: toml::Value = toml::from_str(
+            "op = \"add_city\"\nid = \"x\"\nname = \"X\"\nlon = 1.0\nlat = 2.0\npopulation = []\nagglomerations = [\"a\"]",
+        )
+        .unwrap();
+        let e = Edit::deserialize(t.clone()).unwrap_err();
+        assert_eq!(
+            blamed_field(e.message(), &t).as_deref(),
+            Some("population"),
+            "{e}"
+        );
+    }
     use super::*;
 
     #[test]

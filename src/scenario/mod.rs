@@ -41,12 +41,18 @@ pub struct EditProblem {
     pub op: String,
     /// The field concerned, if one.
     pub field: Option<String>,
+    /// The 1-based line of the edit's `[[edit]]` header in its file, when
+    /// the edits are written as such tables.
+    pub line: Option<u64>,
     /// What is wrong, naming the bad value.
     pub message: String,
 }
 
 impl std::fmt::Display for EditProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
         write!(f, "edit {} ({})", self.index, self.op)?;
         if let Some(field) = &self.field {
             write!(f, ": field `{field}`")?;
@@ -105,4 +111,41 @@ pub enum ScenarioError {
         /// Every invalid edit.
         problems: Vec<EditProblem>,
     },
+}
+
+impl ScenarioError {
+    /// Where each problem lies: the file, the line (of a syntax error, or of
+    /// an invalid edit's `[[edit]]` header) and the field. An edit problem
+    /// of the network as a whole (index 0) names no line.
+    pub fn sites(&self) -> Vec<crate::error::Site> {
+        use crate::error::{Pos, Site};
+        let site = |path: &std::path::Path, pos: Pos, field: Option<String>| Site {
+            file: path.display().to_string(),
+            pos,
+            field,
+            whole_file: false,
+        };
+        match self {
+            ScenarioError::Io { path, .. } => vec![Site::whole(path.display().to_string())],
+            ScenarioError::Parse { path, line, .. } => {
+                vec![site(path, Pos::Line(*line as u64), None)]
+            }
+            ScenarioError::BaseTooDeep { path, .. } | ScenarioError::BaseCycle { path } => {
+                vec![site(path, Pos::File, Some("base".into()))]
+            }
+            ScenarioError::Invalid { path, problems } => problems
+                .iter()
+                .map(|p| {
+                    let pos = match p.line {
+                        Some(l) => Pos::Line(l),
+                        None if p.index > 0 => Pos::Feature(p.index - 1),
+                        None => Pos::File,
+                    };
+                    let mut s = site(path, pos, p.field.clone());
+                    s.whole_file = p.index == 0 && p.field.is_none();
+                    s
+                })
+                .collect(),
+        }
+    }
 }

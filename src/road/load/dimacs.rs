@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use super::{io_err, parse_err};
+use super::{field_err, io_err, parse_err};
 use crate::io::limits::{MAX_LINE_BYTES, MAX_LINK_MINUTES, positive_within, show};
 use crate::io::open_input;
 use crate::progress::Progress;
@@ -46,31 +46,26 @@ fn next_line<'b>(
 
 /// A whole non-negative number token (no sign, exponent or fraction).
 fn whole(path: &Path, line: u64, field: &str, tok: Option<&str>) -> Result<u64, RoadError> {
-    let tok = tok.ok_or_else(|| parse_err(path, line, format!("missing {field}")))?;
+    let tok = tok.ok_or_else(|| field_err(path, line, field, "missing"))?;
     if !tok.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(parse_err(
+        return Err(field_err(
             path,
             line,
-            format!("{field} {tok:?} is not a whole non-negative number"),
+            field,
+            format!("{tok:?} is not a whole non-negative number"),
         ));
     }
     tok.parse::<u64>()
-        .map_err(|_| parse_err(path, line, format!("{field} {tok} is too large")))
+        .map_err(|_| field_err(path, line, field, format!("{tok} is too large")))
 }
 
 /// A finite number token.
 fn number(path: &Path, line: u64, field: &str, tok: Option<&str>) -> Result<f64, RoadError> {
-    let tok = tok.ok_or_else(|| parse_err(path, line, format!("missing {field}")))?;
+    let tok = tok.ok_or_else(|| field_err(path, line, field, "missing"))?;
     tok.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or_else(|| {
-            parse_err(
-                path,
-                line,
-                format!("{field} {tok:?} is not a finite number"),
-            )
-        })
+        .ok_or_else(|| field_err(path, line, field, format!("{tok:?} is not a finite number")))
 }
 
 fn no_more<'a>(
@@ -174,24 +169,31 @@ pub fn read_dimacs(
                 let m = whole(gr, line, "arc count", parts.next())?;
                 no_more(gr, line, &mut parts)?;
                 if nn < 1 || nn >= u32::MAX as u64 {
-                    return Err(parse_err(
+                    return Err(field_err(
                         gr,
                         line,
-                        format!("node count {nn} is not in 1..{}", u32::MAX),
+                        "node count",
+                        format!("{nn} is not in 1..{}", u32::MAX),
                     ));
                 }
                 if m >= u32::MAX as u64 {
-                    return Err(parse_err(
+                    return Err(field_err(
                         gr,
                         line,
-                        format!("arc count {m} is not below {}", u32::MAX),
+                        "arc count",
+                        format!("{m} is not below {}", u32::MAX),
                     ));
                 }
                 header = Some((nn as usize, m, line));
                 // Every arc line takes at least 8 bytes (`a 1 2 3` and a line end).
                 let expect = m.min(file_len / 8) as usize;
                 arcs.try_reserve(expect).map_err(|_| {
-                    parse_err(gr, line, format!("cannot reserve memory for {expect} arcs"))
+                    field_err(
+                        gr,
+                        line,
+                        "arc count",
+                        format!("cannot reserve memory for {expect} arcs"),
+                    )
                 })?;
             }
             Some("a") => {
@@ -209,16 +211,17 @@ pub fn read_dimacs(
                 let v = whole(gr, line, "head node", parts.next())?;
                 let w = number(gr, line, "weight", parts.next())?;
                 no_more(gr, line, &mut parts)?;
-                for x in [u, v] {
+                for (x, field) in [(u, "tail node"), (v, "head node")] {
                     if x < 1 || x > n as u64 {
-                        return Err(parse_err(gr, line, format!("node {x} not in 1..={n}")));
+                        return Err(field_err(gr, line, field, format!("{x} is not in 1..={n}")));
                     }
                 }
                 let minutes = w * opt.unit_minutes;
                 if !positive_within(minutes, MAX_LINK_MINUTES) {
-                    return Err(parse_err(
+                    return Err(field_err(
                         gr,
                         line,
+                        "weight",
                         format!(
                             "weight {} ({} minutes at {} minutes per unit) is not in (0, {MAX_LINK_MINUTES}] minutes",
                             show(w),
@@ -241,9 +244,10 @@ pub fn read_dimacs(
         });
     };
     if arcs.len() as u64 != m {
-        return Err(parse_err(
+        return Err(field_err(
             gr,
             at,
+            "arc count",
             format!(
                 "the `p` line declares {m} arcs but the file has {}",
                 arcs.len()
@@ -252,9 +256,10 @@ pub fn read_dimacs(
     }
     let most = 2 * arcs.len() + 1024;
     if n > most {
-        return Err(parse_err(
+        return Err(field_err(
             gr,
             at,
+            "node count",
             format!(
                 "the `p` line declares {n} nodes but the file's {} arcs can touch at most {}; at most {most} nodes are accepted",
                 arcs.len(),
@@ -286,9 +291,10 @@ fn read_coordinates(
         std::io::BufReader::with_capacity(1 << 16, open_input(co).map_err(io_err(co))?);
     let mut buf = Vec::new();
     let mut first_line = vec![0u64; 0];
-    first_line
-        .try_reserve_exact(n)
-        .map_err(|_| parse_err(co, 0, format!("cannot reserve memory for {n} nodes")))?;
+    first_line.try_reserve_exact(n).map_err(|_| RoadError::Io {
+        path: co.to_owned(),
+        source: std::io::Error::other(format!("cannot reserve memory for {n} nodes")),
+    })?;
     first_line.resize(n, 0);
     let mut line = 0u64;
     loop {
@@ -305,20 +311,39 @@ fn read_coordinates(
                 let y = number(co, line, "y", parts.next())?;
                 no_more(co, line, &mut parts)?;
                 if id < 1 || id > n as u64 {
-                    return Err(parse_err(co, line, format!("node {id} not in 1..={n}")));
+                    return Err(field_err(
+                        co,
+                        line,
+                        "node",
+                        format!("{id} is not in 1..={n}"),
+                    ));
                 }
                 let i = id as usize - 1;
                 if first_line[i] != 0 {
-                    return Err(parse_err(
+                    return Err(field_err(
                         co,
                         line,
+                        "node",
                         format!("node {id} has coordinates already (line {})", first_line[i]),
                     ));
                 }
                 first_line[i] = line;
                 let (x, y) = (x * opt.coord_scale, y * opt.coord_scale);
-                if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
-                    return Err(parse_err(co, line, format!("({x}, {y}) is not lon/lat")));
+                if !(-180.0..=180.0).contains(&x) {
+                    return Err(field_err(
+                        co,
+                        line,
+                        "x",
+                        format!("{x}° is not in [-180, 180]"),
+                    ));
+                }
+                if !(-90.0..=90.0).contains(&y) {
+                    return Err(field_err(
+                        co,
+                        line,
+                        "y",
+                        format!("{y}° is not in [-90, 90]"),
+                    ));
                 }
                 lon[i] = x;
                 lat[i] = y;

@@ -154,7 +154,12 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
         let props = feat.properties.as_ref();
         for coords in lines {
             if coords.len() < 2 {
-                return Err(feature_err(path, i, "a line needs two or more positions"));
+                return Err(feature_err(
+                    path,
+                    i,
+                    "geometry",
+                    "a line needs two or more positions",
+                ));
             }
             if let Some((k, c)) = coords.iter().enumerate().find(|(_, c)| {
                 c.as_slice().len() < 2
@@ -166,6 +171,7 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
                 return Err(feature_err(
                     path,
                     i,
+                    "geometry",
                     format!(
                         "position {k} {:?} is not [lon, lat] (two finite numbers within ±180, ±90)",
                         c.as_slice()
@@ -184,6 +190,7 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
                         feature_err(
                             path,
                             i,
+                            &opt.minutes_field,
                             format!(
                                 "`{}` {m:?} is not a number of minutes in (0, {MAX_LINK_MINUTES}]",
                                 opt.minutes_field
@@ -192,8 +199,14 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
                     })?
             } else {
                 let given = match prop_str(props, &opt.speed_field) {
-                    Some(s) => speed_value(&s)
-                        .map_err(|m| feature_err(path, i, format!("`{}` {m}", opt.speed_field)))?,
+                    Some(s) => speed_value(&s).map_err(|m| {
+                        feature_err(
+                            path,
+                            i,
+                            &opt.speed_field,
+                            format!("`{}` {m}", opt.speed_field),
+                        )
+                    })?,
                     None => None,
                 };
                 let speed = given
@@ -205,7 +218,14 @@ pub fn read_geojson_roads(path: &Path, opt: &GeoJsonOptions) -> Result<RoadGraph
                 if km == 0.0 {
                     continue;
                 }
-                minutes_at(km, speed).map_err(|m| feature_err(path, i, m))?
+                // The product of the line's length and the speed: the
+                // speed when given, else the geometry's length.
+                let field = if given.is_some() {
+                    opt.speed_field.as_str()
+                } else {
+                    "geometry"
+                };
+                minutes_at(km, speed).map_err(|m| feature_err(path, i, field, m))?
             };
             let (first, last) = (&coords[0], &coords[coords.len() - 1]);
             let a = node_at(first[0], first[1], &mut lon, &mut lat);

@@ -26,18 +26,32 @@ fn read(path: &Path) -> Result<String, RoadError> {
     read_text(path).map_err(io_err(path))
 }
 
+/// A problem of a whole line (a ragged record, a line of an unknown kind).
 fn parse_err(path: &Path, line: u64, message: impl Into<String>) -> RoadError {
     RoadError::Parse {
         path: path.to_owned(),
         line,
+        field: None,
         message: message.into(),
     }
 }
 
-fn feature_err(path: &Path, index: usize, message: impl Into<String>) -> RoadError {
+/// A problem of one field of a line.
+fn field_err(path: &Path, line: u64, field: &str, message: impl Into<String>) -> RoadError {
+    RoadError::Parse {
+        path: path.to_owned(),
+        line,
+        field: Some(field.to_owned()),
+        message: message.into(),
+    }
+}
+
+/// A problem of one property (or the geometry) of a GeoJSON feature.
+fn feature_err(path: &Path, index: usize, field: &str, message: impl Into<String>) -> RoadError {
     RoadError::Feature {
         path: path.to_owned(),
         index,
+        field: Some(field.to_owned()),
         message: message.into(),
     }
 }
