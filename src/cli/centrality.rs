@@ -121,16 +121,8 @@ pub struct CentralityArgs {
     /// Standard deviation (minutes) of the Gaussian accessibility. Range (0, 10080].
     #[arg(long, default_value_t = 30.0, value_parser = super::bounds::scale)]
     pub gauss_sigma: f64,
-    /// Estimate betweenness from this many source members per agglomeration, drawn with --seed (betweenness,
-    /// betweenness_norm, pop_betweenness, degree and strength only; not with --weight door-to-door).
-    #[arg(long)]
-    pub sample: Option<usize>,
-    /// Seed of the --sample draw.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Failure probability δ of the sampled bound printed on stderr. Range (0, 1).
-    #[arg(long, default_value_t = 0.1, value_parser = super::bounds::probability)]
-    pub delta: f64,
+    #[command(flatten)]
+    pub sampling: super::shard::SampleArgs,
     /// Sort each agglomeration by this measure (descending).
     #[arg(long, default_value = "betweenness_norm")]
     pub sort: String,
@@ -217,7 +209,7 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
         positive("--within", *w)?;
     }
     let measures: Vec<&str> = if a.measures.is_empty() {
-        if a.sample.is_some() {
+        if a.sampling.sample.is_some() {
             SAMPLED_MEASURES.to_vec()
         } else if a.format == CentralityFormat::Table {
             TABLE_MEASURES.to_vec()
@@ -244,7 +236,7 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
             MEASURES.join(", ")
         );
     }
-    if let Some(k) = a.sample {
+    if let Some(k) = a.sampling.sample {
         if k == 0 {
             bail!("--sample must be at least 1");
         }
@@ -291,9 +283,9 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
         ],
         model: a.model.model()?,
         measures: measures_for(measures.iter().copied().chain([a.sort.as_str()])),
-        sample: a.sample.map(|count| SourceSample {
+        sample: a.sampling.sample.map(|count| SourceSample {
             count,
-            seed: a.seed,
+            seed: a.sampling.seed,
         }),
     };
     let aggs: Vec<&Agglomeration> = match &a.agglomeration {
@@ -326,14 +318,14 @@ pub fn centrality(input: &InputArgs, a: &CentralityArgs) -> anyhow::Result<ExitC
         // Paths start and end at units (at the county level, prefecture
         // centres are only passed through).
         let m = ag.members.iter().filter(|&&c| net.is_unit(c)).count();
-        if let Some(k) = a.sample {
+        if let Some(k) = a.sampling.sample {
             errln!(
                 "{}: betweenness estimated from {} of {m} source members (seed {}): every normalised value within ±{:.4} of the exact one with probability ≥ {}",
                 ag.id,
                 k.min(m),
-                a.seed,
-                hoeffding_epsilon(m, k, a.delta),
-                1.0 - a.delta
+                a.sampling.seed,
+                hoeffding_epsilon(m, k, a.sampling.delta),
+                1.0 - a.sampling.delta
             );
         } else if let Some(secs) = members_estimate(&net, &ag.members, &opt)
             && secs > WARN_SECONDS

@@ -266,15 +266,8 @@ pub struct MatrixArgs {
 pub struct CentralityArgs {
     #[command(flatten)]
     pub graph: GraphArgs,
-    /// Estimate betweenness from this many sampled sources (with a bound).
-    #[arg(long)]
-    pub sample: Option<usize>,
-    /// Seed of the sample.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Failure probability δ of the sampled bound. Range (0, 1).
-    #[arg(long, default_value_t = 0.1, value_parser = super::bounds::probability)]
-    pub delta: f64,
+    #[command(flatten)]
+    pub sampling: super::shard::SampleArgs,
     /// Cutoffs in minutes, comma-separated (one pass): measures over pairs within each. Range (0, 1e6].
     #[arg(long, value_delimiter = ',', value_parser = super::bounds::cutoff)]
     pub within: Vec<f64>,
@@ -642,15 +635,18 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
     if a.within.iter().any(|w| !(w.is_finite() && *w > 0.0)) {
         bail!("--within takes positive minutes, e.g. 30,60");
     }
-    if !(a.delta > 0.0 && a.delta < 1.0) {
-        bail!("--delta must lie strictly between 0 and 1, got {}", a.delta);
+    if !(a.sampling.delta > 0.0 && a.sampling.delta < 1.0) {
+        bail!(
+            "--delta must lie strictly between 0 and 1, got {}",
+            a.sampling.delta
+        );
     }
     let (g, _) = a.graph.load()?;
     let gr = g.graph();
     let n = g.node_count();
     let mut t;
     let mut order: Vec<u32> = (0..n as u32).collect();
-    if let Some(k) = a.sample {
+    if let Some(k) = a.sampling.sample {
         if k == 0 {
             bail!("--sample must be at least 1");
         }
@@ -659,17 +655,17 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
         }
         // Sampled in file order, so the sample does not depend on the
         // internal numbering.
-        let sample = sample_sources(n, k, a.seed)
+        let sample = sample_sources(n, k, a.sampling.seed)
             .into_iter()
             .map(|i| g.node_at(i))
             .collect();
-        let est = approx_betweenness_from(gr, sample, a.delta);
+        let est = approx_betweenness_from(gr, sample, a.sampling.delta);
         errln!(
             "betweenness estimated from {} of {} sources: every value within ±{:.4} of the exact normalised betweenness with probability ≥ {}",
             est.sources.len(),
             n,
             est.epsilon,
-            1.0 - a.delta
+            1.0 - a.sampling.delta
         );
         order.sort_by(|&x, &y| {
             est.normalised[y as usize]

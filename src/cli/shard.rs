@@ -10,6 +10,23 @@ use clap::{Args, ValueEnum};
 
 use super::OutFormat;
 
+/// Options of a sampled (estimated) betweenness, shared by `centrality`
+/// and `road centrality`.
+#[derive(Debug, Args, Clone)]
+pub struct SampleArgs {
+    /// Estimate betweenness from this many sampled sources (per agglomeration for `centrality`, where
+    /// only betweenness, betweenness_norm, pop_betweenness, degree and strength are allowed, and not
+    /// with --weight door-to-door), with the bound printed on stderr.
+    #[arg(long)]
+    pub sample: Option<usize>,
+    /// Seed of the --sample draw.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Failure probability δ of the sampled bound printed on stderr. Range (0, 1).
+    #[arg(long, default_value_t = 0.1, value_parser = super::bounds::probability)]
+    pub delta: f64,
+}
+
 /// Options that run one shard of a command.
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Sharding")]
