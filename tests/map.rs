@@ -607,3 +607,35 @@ fn basemap_draws_land_coast_province_and_county_borders_under_the_data() {
     assert!(d.matches('M').count() >= 31);
     assert!(national.len() < 4_000_000, "{} bytes", national.len());
 }
+
+/// At the county level the units' modelled local roads are drawn thin and
+/// faint; rail and the prefecture network's own road links keep full weight.
+#[test]
+fn county_map_draws_local_roads_faint() {
+    let text = svg(&[
+        "--level",
+        "county",
+        "--agglomeration",
+        "chengdu-metro",
+        "--minutes",
+        "60",
+    ]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let links = class_of(&doc, "link");
+    assert!(!links.is_empty());
+    let opacity = |n: &roxmltree::Node| n.attribute("stroke-opacity").unwrap().to_owned();
+    let faint = links.iter().filter(|n| opacity(n) == "0.35").count();
+    assert!(faint > 100, "{faint} faint links");
+    for n in &links {
+        let class = n.attribute("class").unwrap();
+        if class.contains("mode-hsr") || class.contains("mode-rail") {
+            assert_eq!(opacity(n), "0.85", "{class}");
+        }
+        if opacity(n) == "0.35" {
+            assert!(class.contains("mode-road") || class.contains("mode-expressway"));
+        }
+    }
+    // The prefecture-level map has no faint links.
+    let text = svg(&["--agglomeration", "chengdu-metro", "--minutes", "60"]);
+    assert!(!text.contains("stroke-opacity=\"0.35\""));
+}

@@ -259,7 +259,20 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
             .collect();
         let mut d = path_d(&pts);
         d.pop();
-        let width = 0.5 + l.services_per_day.unwrap_or(0.0).max(0.0).sqrt() / 7.0;
+        // At the county level the modelled local roads of the units (between
+        // units, and from a unit to its centre) form a dense mesh: they are
+        // drawn thin and faint so that circles and trunk links stay legible.
+        let local_road = matches!(l.mode, Mode::Road | Mode::Expressway)
+            && (net.is_unit(l.from) || net.is_unit(l.to))
+            && net.has_counties();
+        let (width, opacity) = if local_road {
+            (0.3, 0.35)
+        } else {
+            (
+                0.5 + l.services_per_day.unwrap_or(0.0).max(0.0).sqrt() / 7.0,
+                0.85,
+            )
+        };
         let dash = if l.mode == Mode::Ferry {
             " stroke-dasharray=\"4 3\""
         } else {
@@ -270,7 +283,7 @@ pub fn render_svg(net: &Network, spec: &MapSpec<'_>) -> Result<String, RenderErr
             None => {
                 let _ = writeln!(
                     s,
-                    "<path class=\"link mode-{m}\" data-id=\"link-{i}\" d=\"{d}\" stroke=\"{c}\" stroke-width=\"{width:.2}\" stroke-opacity=\"0.85\"{dash}/>",
+                    "<path class=\"link mode-{m}\" data-id=\"link-{i}\" d=\"{d}\" stroke=\"{c}\" stroke-width=\"{width:.2}\" stroke-opacity=\"{opacity}\"{dash}/>",
                     c = mode_colour(m),
                 );
             }
