@@ -101,6 +101,7 @@ EXTRA_EXPRESSWAYS = [
 G6 = ("G6 Beijing–Lhasa expressway through Zhangjiakou, Jining (Ulanqab), Hohhot, Bayannur, Wuhai, Yinchuan, "
       "Lanzhou and Xining, sharing the G7 via Baotou between Hohhot and Linhe; open from Beijing to Xining "
       "(Wikipedia, G6 Beijing–Lhasa Expressway)")
+G30 = "G30 Lianhuo expressway, open end to end since 2014-12-31 (China Daily via traveltrade.xyz"
 G3012 = "G3012 Turpan–Hotan expressway via Aksu, Maralbexi, Artux and Kashgar, complete from Toksun to Yecheng (Wikipedia, G3012 Turpan–Hotan Expressway)"
 CHECKED_EXPRESSWAYS = {
     frozenset({"tulufan", "wulumuqi"}): "G30 Lianhuo expressway through Turpan and Urumqi, open end to end since "
@@ -121,10 +122,8 @@ CHECKED_EXPRESSWAYS = {
                                        "(Wikipedia, G3014 Kuytun–Altay Expressway)",
     frozenset({"kelamayi", "tacheng"}): "G3015 Karamay–Tacheng expressway, opened 2014-11-30 (Wikipedia, "
                                         "G3015 Kuytun–Tacheng Expressway)",
-    frozenset({"hami", "tulufan"}): "G30 Lianhuo expressway, open end to end since 2014-12-31 (China Daily via "
-                                    "traveltrade.xyz); Hami–Turpan section widened from 2024 (PR Newswire 2024-11-07)",
-    frozenset({"hami", "jiayuguan"}): "G30 Lianhuo expressway, open end to end since 2014-12-31 (China Daily via "
-                                      "traveltrade.xyz; Wikipedia, G30 Lianyungang–Khorgas Expressway)",
+    frozenset({"hami", "tulufan"}): G30 + "); Hami–Turpan section widened from 2024 (PR Newswire 2024-11-07)",
+    frozenset({"hami", "jiayuguan"}): G30 + "; Wikipedia, G30 Lianyungang–Khorgas Expressway)",
     frozenset({"chifeng", "xilinguole"}): "G16 Dandong–Xilinhot expressway via Chifeng: Jingpeng–Xilinhot open "
                                           "2017-03-18 (Inner Mongolia Daily 2017-03-28), last section Daban–Jingpeng "
                                           "2019-08 (Chifeng press re-posts)",

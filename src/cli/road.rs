@@ -635,12 +635,6 @@ fn centrality(a: &CentralityArgs) -> anyhow::Result<ExitCode> {
     if a.within.iter().any(|w| !(w.is_finite() && *w > 0.0)) {
         bail!("--within takes positive minutes, e.g. 30,60");
     }
-    if !(a.sampling.delta > 0.0 && a.sampling.delta < 1.0) {
-        bail!(
-            "--delta must lie strictly between 0 and 1, got {}",
-            a.sampling.delta
-        );
-    }
     let (g, _) = a.graph.load()?;
     let gr = g.graph();
     let n = g.node_count();
