@@ -155,11 +155,10 @@ pub fn services(s: &str) -> Result<f64, String> {
 
 /// A probability strictly between 0 and 1.
 pub fn probability(s: &str) -> Result<f64, String> {
-    let v = ranged(s, 0.0, true, 1.0)?;
-    if v < 1.0 {
-        Ok(v)
-    } else {
-        Err(format!("{} is not in (0, 1)", s.trim()))
+    match ranged(s, 0.0, true, 1.0) {
+        Ok(v) if v < 1.0 => Ok(v),
+        Err(e) if e.ends_with("is not a number") => Err(e),
+        _ => Err(format!("{} is not in (0, 1)", s.trim())),
     }
 }
 
@@ -185,6 +184,8 @@ mod tests {
         assert!(local_speed("NaN").is_err());
         assert!(lat0("1000").is_err());
         assert_eq!(probability("0.1"), Ok(0.1));
-        assert!(probability("1").is_err());
+        assert_eq!(probability("1").unwrap_err(), "1 is not in (0, 1)");
+        assert_eq!(probability("1.5").unwrap_err(), "1.5 is not in (0, 1)");
+        assert_eq!(probability("x").unwrap_err(), "`x` is not a number");
     }
 }
