@@ -339,12 +339,15 @@ fn dependencies<const BC: bool, const POP: bool>(
             // not reached has an infinite distance, which passes this test,
             // but its coefficients are zero (see `Work::coef`), so it adds
             // nothing: the test needs no branch on it.
-            let tight = (dy > dx) & tie_len(dx + wt, dy);
+            // 1.0 or 0.0: a multiplication rather than a branch, which
+            // the processor could not predict (about one arc in four is
+            // tight).
+            let tight = f64::from(u8::from((dy > dx) & tie_len(dx + wt, dy)));
             if BC {
-                pull += if tight { w.coef[y as usize] } else { 0.0 };
+                pull += tight * w.coef[y as usize];
             }
             if POP {
-                ppull += if tight { w.pcoef[y as usize] } else { 0.0 };
+                ppull += tight * w.pcoef[y as usize];
             }
         }
         let sx = w.sigma[x as usize];
