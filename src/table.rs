@@ -99,6 +99,39 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
     }
 }
 
+/// Display width of `s` in a terminal: CJK characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
+        .sum()
+}
+
+/// Widest list cell of a text table, in columns; longer lists are cut.
+pub const LIST_WIDTH: usize = 60;
+
+/// A list cell as a text table shows it: `;`-joined when that fits in
+/// [`LIST_WIDTH`] columns, else the leading items that fit and `… +N` for the
+/// N left out (CSV and JSON always carry the whole list).
+fn short_list(items: &[String]) -> String {
+    let whole = items.join(";");
+    if width(&whole) <= LIST_WIDTH {
+        return whole;
+    }
+    let mut shown = String::new();
+    for (k, item) in items.iter().enumerate() {
+        let sep = if k == 0 { "" } else { ";" };
+        let marker = format!(" … +{}", items.len() - k - 1);
+        if width(&shown) + width(sep) + width(item) + width(&marker) > LIST_WIDTH {
+            return format!("{shown} … +{}", items.len() - k)
+                .trim_start()
+                .to_owned();
+        }
+        shown.push_str(sep);
+        shown.push_str(item);
+    }
+    shown
+}
+
 /// A table of results.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
@@ -153,13 +186,15 @@ impl Table {
         let texts: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|r| r.iter().map(Cell::text).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Cell::List(items) => short_list(items),
+                        _ => c.text(),
+                    })
+                    .collect()
+            })
             .collect();
-        let width = |s: &str| {
-            s.chars()
-                .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
-                .sum::<usize>()
-        };
         let mut w: Vec<usize> = self.columns.iter().map(|c| width(c)).collect();
         for r in &texts {
             for (i, t) in r.iter().enumerate() {
@@ -217,6 +252,28 @@ mod tests {
             t.render(Format::Table),
             "city  minutes\n----  -------\n成都     12.3\nb\n"
         );
+    }
+
+    #[test]
+    fn long_lists_are_cut_in_text_tables_only() {
+        let ids: Vec<String> = (0..30).map(|i| format!("{:06}", 110100 + i)).collect();
+        let mut t = Table::new(&["core", "members"]);
+        t.push(vec!["beijing".into(), ids.clone().into()]);
+        t.push(vec!["x".into(), ids[..3].to_vec().into()]);
+        let text = t.render(Format::Table);
+        let row = text.lines().nth(2).unwrap();
+        let cell = row.trim_start_matches("beijing").trim();
+        // Seven ids of 6 digits joined (48 columns) and " … +23" (6): 54;
+        // an eighth id would need 7 more columns and leave 22 (60 + 1).
+        assert_eq!(cell, format!("{} … +23", ids[..7].join(";")));
+        assert!(width(cell) <= LIST_WIDTH);
+        // A short list is whole; CSV and JSON carry all 30 ids.
+        assert!(text.lines().nth(3).unwrap().ends_with(&ids[..3].join(";")));
+        assert!(t.render(Format::Csv).contains(&ids.join(";")));
+        let v: Value = serde_json::from_str(&t.render(Format::Json)).unwrap();
+        assert_eq!(v[0]["members"].as_array().unwrap().len(), 30);
+        // One item wider than the limit: only the count is shown.
+        assert_eq!(short_list(&["x".repeat(70), "y".into()]), "… +2");
     }
 
     #[test]
