@@ -5,8 +5,9 @@ Run from the repository root:
 
     python3 data/src/check_county_roads.py          # report with the parameters of build_county_links.py
     python3 data/src/check_county_roads.py --fit    # search the parameters again (about 10 s)
-    python3 data/src/check_county_roads.py --markdown   # the table of data/README.md, 8.2
+    python3 data/src/check_county_roads.py --markdown [--subset rural]   # the tables of data/README.md, 8.2
     python3 data/src/check_county_roads.py --set through_km=80 [--fit]   # other parameters
+    python3 data/src/check_county_roads.py --subset rural [--fit]   # the rows of one set only
 
 For every row of data/src/driving_times.csv the model time is the SHORTEST PATH over the
 road links the build generates (neighbour and unit-to-centre links, as in
@@ -14,7 +15,11 @@ data/county_links.csv) together with the road, expressway and ferry links of
 data/links.csv: the same driving-only graph the engine sees. Endpoints are the nodes in
 the `from_node`/`to_node` columns (a county adcode, or a city id for a city centre).
 Prints one line per pair and the median and P90 absolute % error and the bias (median
-signed error) for quality A+B, C and all rows. Standard library only.
+signed error) for quality A+B, C and all rows, and for each `set` of the file: `metro`, the
+pairs around the big cores the model was fitted on, and `rural`, pairs of rural county
+units (neither end urban) checked afterwards. The same figures are printed for the rows
+whose two ends are both non-urban in the model (density under dense_per_km2), whatever
+their set. Standard library only.
 """
 import heapq
 import math
@@ -66,7 +71,7 @@ class Graph:
 class Setup:
     """Everything that does not depend on the parameters, computed once."""
 
-    def __init__(self, p=B.PARAMS):
+    def __init__(self, p=B.PARAMS, subset=None):
         self.units, self.cities = B.load_units(), B.load_cities()
         self.nodes = B.Nodes(self.units, self.cities, B.load_polygons())
         # The link set (neighbour, through, centre pairs) depends only on the through_*
@@ -82,6 +87,14 @@ class Setup:
             for col in ("from_node", "to_node"):
                 if t[col] not in self.units and t[col] not in self.cities:
                     sys.exit(f"driving_times.csv line {i}: {col} {t[col]!r} is not a node")
+            if t["set"] not in SETS:
+                sys.exit(f"driving_times.csv line {i}: set {t['set']!r} is not one of {', '.join(SETS)}")
+        if subset is not None:
+            self.trips = [t for t in self.trips if t["set"] == subset]
+
+    def non_urban(self, t):
+        """Both ends of the trip lie in units the model drives at a non-urban speed."""
+        return all(self.nodes.end(t[c])[0] != "urban" for c in ("from_node", "to_node"))
 
     def graph(self, p):
         g = Graph()
@@ -99,6 +112,10 @@ class Setup:
             by_src.setdefault(t["from_node"], set()).add(t["to_node"])
         dist = {s: g.dijkstra(s, ts) for s, ts in sorted(by_src.items())}
         return [dist[t["from_node"]].get(t["to_node"], (math.inf, math.inf)) for t in self.trips]
+
+
+# The sets of driving_times.csv: the pairs the model was fitted on, and the rural check.
+SETS = ("metro", "rural")
 
 
 def pct(sorted_vals, q):
@@ -191,16 +208,22 @@ def report(setup, p):
         print(f"{t['from'][:20]:<22}{t['to'][:20]:<22}{t['quality']:<3}{t['km'] or '':>6}{k:>7.0f}{t['minutes']:>5}"
               f"{m:>7.0f}{e:>+7.0f}")
     print()
-    print(f"minutes: {'rows':<5}{'n':>4}{'median |err|':>14}{'P90 |err|':>11}{'bias (median)':>15}{'mean err':>10}")
+    print(f"minutes: {'rows':<15}{'n':>4}{'median |err|':>14}{'P90 |err|':>11}{'bias (median)':>15}{'mean err':>10}")
     groups = [("A+B", lambda t: t["quality"] in ("A", "B")), ("C", lambda t: t["quality"] == "C"),
               ("all", lambda t: True)]
+    groups += [(name, lambda t, name=name: t["set"] == name) for name in SETS]
+    groups += [("non-urban ends", setup.non_urban)]
     for name, keep in groups:
         sel = [e for t, e in zip(setup.trips, errs) if keep(t)]
-        n, med, p90, bias, mean = summary(sel)
-        print(f"         {name:<5}{n:>4}{med:>13.1f}%{p90:>10.1f}%{bias:>+14.1f}%{mean:>+9.1f}%")
-    kerr = [100.0 * (k - float(t["km"])) / float(t["km"]) for t, (_, k) in zip(setup.trips, model) if t["km"]]
-    n, med, p90, bias, mean = summary(kerr)
-    print(f"km:      {'all':<5}{n:>4}{med:>13.1f}%{p90:>10.1f}%{bias:>+14.1f}%{mean:>+9.1f}%")
+        if sel:
+            n, med, p90, bias, mean = summary(sel)
+            print(f"         {name:<15}{n:>4}{med:>13.1f}%{p90:>10.1f}%{bias:>+14.1f}%{mean:>+9.1f}%")
+    for name, keep in [("all", lambda t: True)] + [(n, lambda t, n=n: t["set"] == n) for n in SETS]:
+        kerr = [100.0 * (k - float(t["km"])) / float(t["km"])
+                for t, (_, k) in zip(setup.trips, model) if t["km"] and keep(t)]
+        if kerr:
+            n, med, p90, bias, mean = summary(kerr)
+            print(f"km:      {name:<15}{n:>4}{med:>13.1f}%{p90:>10.1f}%{bias:>+14.1f}%{mean:>+9.1f}%")
     print(f"loss (mean |log error|, A/B twice): {loss(setup, p):.4f}")
 
 
@@ -231,10 +254,20 @@ def params_from_args(args):
     return p
 
 
+def subset_from_args(args):
+    """The set named by `--subset NAME`, or None for every row."""
+    if "--subset" not in args:
+        return None
+    i = args.index("--subset")
+    if i + 1 >= len(args) or args[i + 1] not in SETS:
+        sys.exit(f"--subset needs one of {', '.join(SETS)}")
+    return args[i + 1]
+
+
 def main():
     args = sys.argv[1:]
     p = params_from_args(args)
-    setup = Setup(p)
+    setup = Setup(p, subset_from_args(args))
     if "--markdown" in args:
         markdown(setup, p)
         return
