@@ -12,6 +12,7 @@ It reads only files in data/:
 - counties.csv, county_neighbours.csv, counties.geojson   the county-level units
 - cities.csv                                              the prefecture-level nodes
 - src/county_stations.csv, src/county_rail_links.csv      stations and rail runs
+- src/county_fixed_links.csv                              hand-built links naming units
 
 and writes:
 
@@ -23,7 +24,10 @@ and writes:
                           crossed), a road link from every unit to its prefecture
                           centre, and the rail runs of
                           src/county_rail_links.csv with stations replaced by the
-                          unit that holds them;
+                          unit that holds them, and the hand-built links of
+                          src/county_fixed_links.csv (cross-boundary roads
+                          between Hong Kong and Shenzhen's units), their
+                          `source` prefixed with "fixed: ";
 - data/counties.csv       rewritten with its columns access_hsr_min and
                           access_rail_min (the last two before `point`) recomputed:
                           the modelled road minutes from the unit's point (its seat
@@ -490,6 +494,46 @@ def rail_rows(nodes, stations, cities):
     return rows, served, dropped_same, merged
 
 
+FIXED_MODES = ("road", "expressway", "ferry")
+
+
+def fixed_rows(units, cities, taken):
+    """Rows of src/county_fixed_links.csv: links built by hand from published legs (a border
+    crossing to a unit, which no model produces), their `source` prefixed with "fixed: ".
+
+    Ends are unit ids or city ids; modes are road modes (rail runs belong in
+    src/county_rail_links.csv); `taken` holds the (a, b, mode) keys of the other rows, and a
+    fixed link may not repeat one.
+    """
+    rows = []
+    for i, r in enumerate(read_csv("src/county_fixed_links.csv"), start=2):
+        where = f"src/county_fixed_links.csv line {i}"
+        for col in ("from", "to"):
+            if r[col] not in units and r[col] not in cities:
+                fail(f"{where}: {col} {r[col]!r} is neither a unit nor a city id")
+        a, b, mode = r["from"], r["to"], r["mode"]
+        if a == b:
+            fail(f"{where}: {a} linked to itself")
+        if mode not in FIXED_MODES:
+            fail(f"{where}: mode {mode!r} is not one of {', '.join(FIXED_MODES)}")
+        try:
+            minutes, km = float(r["minutes"]), float(r["km"])
+        except ValueError:
+            fail(f"{where}: minutes {r['minutes']!r} or km {r['km']!r} is not a number")
+        if not (minutes > 0 and km > 0):
+            fail(f"{where}: minutes and km must be positive")
+        if not r["source"].strip():
+            fail(f"{where}: empty source")
+        key = (min(a, b), max(a, b), mode)
+        if key in taken:
+            fail(f"{where}: a second {mode} link {a}–{b}")
+        taken.add(key)
+        rows.append({"from": a, "to": b, "mode": mode, "minutes": fmt_num(minutes), "km": fmt_num(km),
+                     "services_per_day": r["services_per_day"], "line": r["line"], "opened": r["opened"],
+                     "oneway": r["oneway"], "source": "fixed: " + r["source"]})
+    return rows
+
+
 def main_stations(nodes, stations, served, p=PARAMS):
     """(unit, mode) -> (station, access minutes): the busiest station of that mode in the unit."""
     out = {}
@@ -565,8 +609,10 @@ def build(p=PARAMS):
     stations = station_table(units, cities)
     rails, served, same, merged = rail_rows(nodes, stations, cities)
     access = main_stations(nodes, stations, served, p)
-    return roads + rails, access, {"roads": len(roads), "rails": len(rails), "same_node": same, "merged": merged,
-                                   "nodes": nodes}
+    taken = {(min(r["from"], r["to"]), max(r["from"], r["to"]), r["mode"]) for r in roads + rails}
+    fixed = fixed_rows(units, cities, taken)
+    return roads + rails + fixed, access, {"roads": len(roads), "rails": len(rails), "fixed": len(fixed),
+                                           "same_node": same, "merged": merged, "nodes": nodes}
 
 
 def main():
@@ -583,7 +629,7 @@ def main():
     for r in rows:
         modes[r["mode"]] = modes.get(r["mode"], 0) + 1
     print(f"county_links.csv: {len(rows)} rows ({', '.join(f'{m} {n}' for m, n in sorted(modes.items()))}); "
-          f"{st['roads']} modelled, {st['rails']} rail; rail runs dropped within one node: {st['same_node']}, "
+          f"{st['roads']} modelled, {st['rails']} rail, {st['fixed']} fixed; rail runs dropped within one node: {st['same_node']}, "
           f"merged as duplicates: {st['merged']}", file=sys.stderr)
     hsr = sum(1 for k in access if k[1] == "hsr")
     rail = sum(1 for k in access if k[1] == "rail")
