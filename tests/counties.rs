@@ -100,8 +100,9 @@ fn urban_districts_follow_the_rule() {
 
 /// The number of cores whose 60-minute circle from their urban districts
 /// still holds only their own units: Dalian and Zhanjiang, whose nearest unit
-/// of another city is more than an hour away by road (README, county-level
-/// limitations). The goal is none; this bound may only fall.
+/// of another city is more than an hour away by road, and for Zhanjiang also by
+/// the Guangzhou–Zhanjiang HSR (Xiashan–Dianbai 76 minutes door to door; README,
+/// county-level limitations). The goal is none; this bound may only fall.
 const CORES_ALONE_AT_MOST: usize = 2;
 
 #[test]

@@ -201,7 +201,7 @@ fn corridor_pairs_are_within_1_2x_of_their_fastest_scheduled_train() {
             ));
         }
     }
-    assert!(rows.len() >= 33, "only {} corridor pairs", rows.len());
+    assert!(rows.len() >= 35, "only {} corridor pairs", rows.len());
     assert!(
         failures.is_empty(),
         "{} of {} corridor pairs fail:\n{}",
@@ -209,6 +209,51 @@ fn corridor_pairs_are_within_1_2x_of_their_fastest_scheduled_train() {
         rows.len(),
         failures.join("\n")
     );
+}
+
+/// The Guangzhou–Zhanjiang HSR (opened 2025-12-22): the published fastest
+/// Guangzhou Baiyun–Zhanjiang North (1 h 32) and –Maoming South (1 h 20) are
+/// corridor pairs, routed by rail within the corridor tolerance above; without
+/// the line the routed rail time was 183 and 148 minutes (via Jiangmen). At
+/// the county level the line's Zhanjiang North station serves Xiashan and its
+/// Maoming South station Dianbai.
+#[test]
+fn guangzhou_zhanjiang_hsr_reproduces_its_published_times() {
+    let net = net();
+    let engine = Engine::new(
+        &net,
+        TimeModel {
+            modes: vec![Mode::Hsr, Mode::Rail],
+            ..TimeModel::in_vehicle()
+        },
+        None,
+    );
+    let mut ws = engine.workspace();
+    let corridor = csv_rows("src/corridor_times.csv");
+    let g = net.find_city("guangzhou").unwrap();
+    engine.search(&mut ws, &[g], Direction::Out, f64::INFINITY);
+    for (to, published) in [("zhanjiang", 92.0), ("maoming", 80.0)] {
+        let row = corridor
+            .iter()
+            .find(|r| r["from"] == "guangzhou" && r["to"] == to)
+            .unwrap_or_else(|| panic!("guangzhou–{to} is not a corridor pair"));
+        assert_eq!(num(row, "scheduled_min"), published);
+        let t = engine.time_to(&ws, net.find_city(to).unwrap());
+        assert!(
+            (0.85 * published..=1.2 * published).contains(&t),
+            "guangzhou–{to}: {t:.1} min routed against {published} published"
+        );
+    }
+    let county = csv_rows("county_links.csv");
+    for (a, b) in [("440803", "440904"), ("440111", "440803")] {
+        assert!(
+            county
+                .iter()
+                .any(|l| l["line"].starts_with("Guangzhou–Zhanjiang HSR")
+                    && ((l["from"] == a && l["to"] == b) || (l["from"] == b && l["to"] == a))),
+            "no Guangzhou–Zhanjiang HSR run between {a} and {b} in county_links.csv"
+        );
+    }
 }
 
 /// Provinces' 2020 rows add up exactly to the china-census province rows (the
