@@ -18,7 +18,9 @@
 //! touches (an end of a link added, removed or changed, a city whose
 //! population or access minutes changed, a new city): the others would find
 //! the same times in the same order, so their accessibility is copied, bit
-//! for bit. Circles, betweenness and delineation are computed again in full.
+//! for bit. An agglomeration whose members and links between them are
+//! unchanged keeps its betweenness ranks; circles and delineation are
+//! computed again in full.
 
 use std::collections::BTreeMap;
 
@@ -222,7 +224,15 @@ pub fn evaluate_against(base: &Baseline, after: &Network, opt: &EvalOptions) -> 
                 let seen = &base.entered[base.offsets[i]..base.offsets[i + 1]];
                 (!seen.iter().any(|&c| touched[c as usize])).then_some(base.access[i])
             };
-            run(after, opt, Sources::Reuse(&reuse)).0
+            run(
+                after,
+                opt,
+                Sources::Reuse {
+                    known: &reuse,
+                    base,
+                },
+            )
+            .0
         }
         _ => evaluate(after, opt),
     }
@@ -294,8 +304,44 @@ enum Sources<'a> {
     All,
     /// Every source, keeping the cities each search entered.
     Record,
-    /// Only those the function gives no accessibility for.
-    Reuse(&'a (dyn Fn(CityIdx) -> Option<f64> + Sync)),
+    /// Only those `known` gives no accessibility for; an agglomeration whose
+    /// betweenness graph is that of `base` keeps its ranks.
+    Reuse {
+        known: &'a (dyn Fn(CityIdx) -> Option<f64> + Sync),
+        base: &'a Baseline<'a>,
+    },
+}
+
+/// Whether agglomeration `k` has the same betweenness input in `base` and
+/// `after`: the same id and members, the members' population and kind, and
+/// the same links between members (ends, minutes, km, one-way), in order.
+fn same_centrality_graph(base: &Network, after: &Network, k: usize) -> bool {
+    let (Some(a), Some(b)) = (base.agglomerations().get(k), after.agglomerations().get(k)) else {
+        return false;
+    };
+    let n = base.cities().len();
+    if a.id != b.id || a.members != b.members || a.members.iter().any(|&c| c as usize >= n) {
+        return false;
+    }
+    let same_city = |c: CityIdx| {
+        let (x, y) = (base.city(c), after.city(c));
+        x.id == y.id && x.pop_2020 == y.pop_2020 && x.kind == y.kind
+    };
+    if !a.members.iter().all(|&c| same_city(c)) {
+        return false;
+    }
+    let mut member = vec![false; after.cities().len()];
+    for &c in &a.members {
+        member[c as usize] = true;
+    }
+    let induced = |net: &Network| -> Vec<(CityIdx, CityIdx, u64, u64, bool)> {
+        net.links()
+            .iter()
+            .filter(|l| member[l.from as usize] && member[l.to as usize])
+            .map(|l| (l.from, l.to, l.minutes.to_bits(), l.km.to_bits(), l.oneway))
+            .collect()
+    };
+    induced(base) == induced(after)
 }
 
 /// [`evaluate`] with the accessibility of some sources reused; with
@@ -353,7 +399,7 @@ fn measure(
         .map_init(
             || engine.workspace(),
             |ws, s| {
-                if let Sources::Reuse(known) = &sources
+                if let Sources::Reuse { known, .. } = &sources
                     && let Some(a) = known(s)
                 {
                     return (a, Vec::new());
@@ -406,7 +452,8 @@ fn measure(
     let aggs = net
         .agglomerations()
         .par_iter()
-        .map(|ag| {
+        .enumerate()
+        .map(|(k, ag)| {
             let mut within = vec![false; net.cities().len()];
             for (c, times) in &cores {
                 if ag.cores.contains(c) {
@@ -423,12 +470,12 @@ fn measure(
                 .map(|&c| pop[c as usize])
                 .sum();
             let acc: Vec<f64> = ag.members.iter().map(|&c| access[c as usize]).collect();
-            let cent = agglomeration_centrality(net, ag, &copt);
-            let mut order: Vec<(f64, &str)> = cent
-                .iter()
-                .map(|x| (x.betweenness_norm[0], net.city(x.city).id.as_str()))
-                .collect();
-            order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            let ranks = match &sources {
+                Sources::Reuse { base, .. } if same_centrality_graph(base.net, net, k) => {
+                    base.evaluation.agglomerations[k].ranks.clone()
+                }
+                _ => betweenness_ranks(net, ag, &copt),
+            };
             AggEval {
                 id: ag.id.clone(),
                 pop_share: if total > 0.0 { inside / total } else { 0.0 },
@@ -438,11 +485,7 @@ fn measure(
                     acc.iter().sum::<f64>() / acc.len() as f64
                 },
                 access_gini: gini(&acc),
-                ranks: order
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, id))| (id.to_string(), i + 1))
-                    .collect(),
+                ranks,
             }
         })
         .collect();
@@ -456,6 +499,25 @@ fn measure(
         delineation: BTreeMap::new(),
     };
     (e, if record { per_source } else { Vec::new() })
+}
+
+/// Betweenness rank of each member of `ag` (1 = highest; ties by id), by id.
+fn betweenness_ranks(
+    net: &Network,
+    ag: &crate::model::Agglomeration,
+    copt: &CentralityOptions,
+) -> BTreeMap<String, usize> {
+    let cent = agglomeration_centrality(net, ag, copt);
+    let mut order: Vec<(f64, &str)> = cent
+        .iter()
+        .map(|x| (x.betweenness_norm[0], net.city(x.city).id.as_str()))
+        .collect();
+    order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    order
+        .iter()
+        .enumerate()
+        .map(|(i, (_, id))| (id.to_string(), i + 1))
+        .collect()
 }
 
 #[cfg(test)]
