@@ -72,7 +72,13 @@ fn spec() -> impl Strategy<Value = Spec> {
 }
 
 fn build(s: &Spec) -> Network {
-    let modes = [Mode::Hsr, Mode::Rail, Mode::Expressway, Mode::Ferry, Mode::Road];
+    let modes = [
+        Mode::Hsr,
+        Mode::Rail,
+        Mode::Expressway,
+        Mode::Ferry,
+        Mode::Road,
+    ];
     let mut data = NetworkData::default();
     for i in 0..s.n {
         data.cities.push(city(
