@@ -21,7 +21,9 @@
 //! transfer, wait or access on the road side). So the first settled road
 //! arrival relaxes every link leaving the city, the second only the link the
 //! first came in on (the one it could not turn back on), and later ones
-//! nothing: the relaxations skipped could not lower any label. (With a
+//! nothing: the relaxations skipped could not lower any label. A road
+//! arrival at a city with two settled is not even queued: its egress is
+//! no earlier than theirs. (With a
 //! limit on changes, arrivals in different layers are not comparable and
 //! every one relaxes.)
 //!
@@ -453,6 +455,14 @@ impl<'n> Engine<'n> {
                 };
                 let nl = layer + u32::from(is_change && self.limit_changes);
                 if nl as usize >= self.layers {
+                    continue;
+                }
+                // A road arrival at a city that already has two settled
+                // would relax nothing and give the city no earlier time.
+                if self.key[lb] == ROAD_KEY
+                    && !self.limit_changes
+                    && ws.road_marks.get(next.to) == SETTLED
+                {
                     continue;
                 }
                 let nd = d + c + self.minutes[lb];
