@@ -31,6 +31,14 @@ pub enum Cell {
     /// A list of texts (ids, mostly): `;`-joined in tables and CSV, an array
     /// in JSON (`[]` when empty).
     List(Vec<String>),
+    /// A list too long for a text table: there it shows `summary`; CSV and
+    /// JSON have every item, as for [`Cell::List`].
+    Summarised {
+        /// Every item.
+        items: Vec<String>,
+        /// What a text table shows.
+        summary: String,
+    },
     /// A yes-or-no value: `true`/`false` in tables and CSV, a boolean in
     /// JSON.
     Bool(bool),
@@ -44,7 +52,7 @@ impl Cell {
             Cell::Str(s) => s.clone(),
             Cell::Int(i) => i.to_string(),
             Cell::Float(v, d) => format!("{v:.d$}", d = *d),
-            Cell::List(items) => items.join(";"),
+            Cell::List(items) | Cell::Summarised { items, .. } => items.join(";"),
             Cell::Bool(b) => b.to_string(),
             Cell::Empty => String::new(),
         }
@@ -58,7 +66,9 @@ impl Cell {
                 let p = 10f64.powi(*d as i32);
                 serde_json::Number::from_f64((v * p).round() / p).map_or(Value::Null, Value::Number)
             }
-            Cell::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
+            Cell::List(items) | Cell::Summarised { items, .. } => {
+                Value::Array(items.iter().cloned().map(Value::String).collect())
+            }
             Cell::Bool(b) => Value::Bool(*b),
             Cell::Empty => Value::Null,
         }
@@ -190,7 +200,8 @@ impl Table {
                 r.iter()
                     .map(|c| match c {
                         Cell::List(items) => short_list(items),
-                        _ => c.text(),
+                        Cell::Summarised { summary, .. } => summary.clone(),
+                        c => c.text(),
                     })
                     .collect()
             })
@@ -237,6 +248,29 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summarised_list_is_short_in_text_only() {
+        let mut t = Table::new(&["id", "moves"]);
+        let items = vec!["a 1>2".to_string(), "b 2>1".to_string()];
+        t.push(vec![
+            "x".into(),
+            Cell::Summarised {
+                items: items.clone(),
+                summary: "2 changed".into(),
+            },
+        ]);
+        let text = t.render(Format::Table);
+        assert!(
+            text.contains("x   2 changed") && !text.contains("a 1>2"),
+            "{text}"
+        );
+        assert!(t.render(Format::Csv).contains("x,a 1>2;b 2>1"));
+        assert_eq!(
+            t.row_json(&t.rows[0])["moves"],
+            serde_json::json!(["a 1>2", "b 2>1"])
+        );
+    }
 
     #[test]
     fn renders_three_formats() {

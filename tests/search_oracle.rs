@@ -56,7 +56,7 @@ fn spec() -> impl Strategy<Value = Spec> {
         let link = (
             0..n,
             0..n,
-            0u8..4,
+            0u8..5,
             0u8..3,
             1.0f64..60.0,
             proptest::option::of(1.0f64..80.0),
@@ -72,7 +72,13 @@ fn spec() -> impl Strategy<Value = Spec> {
 }
 
 fn build(s: &Spec) -> Network {
-    let modes = [Mode::Hsr, Mode::Rail, Mode::Expressway, Mode::Ferry];
+    let modes = [
+        Mode::Hsr,
+        Mode::Rail,
+        Mode::Expressway,
+        Mode::Ferry,
+        Mode::Road,
+    ];
     let mut data = NetworkData::default();
     for i in 0..s.n {
         data.cities.push(city(

@@ -7,16 +7,54 @@
 //! the [`TimeModel`] says and Dijkstra stays exact. All arrays are compact
 //! (`u32` indices) and the [`Workspace`] is reused between queries, so a warm
 //! query allocates nothing.
+//!
+//! The queue is the indexed 4-ary heap of [`IndexedHeap`]: a state is queued
+//! at most once and its key lowered in place, so the heap holds one entry per
+//! labelled state instead of one per improvement. Whether going on from one
+//! link to the next is a change is one comparison of precomputed vehicle keys
+//! (all road links share one; a scheduled link's is its mode and line); only
+//! a change pays the transfer, wait and access arithmetic.
+//!
+//! A road arrival at a city is dominated by the first one settled there:
+//! going on by road costs nothing extra whichever road link was taken, and a
+//! change to a scheduled service costs the same from any road link (no
+//! transfer, wait or access on the road side). So the first settled road
+//! arrival relaxes every link leaving the city, the second only the link the
+//! first came in on (the one it could not turn back on), and later ones
+//! nothing: the relaxations skipped could not lower any label. A road
+//! arrival at a city with two settled is not even queued: its egress is
+//! no earlier than theirs. (With a
+//! limit on changes, arrivals in different layers are not comparable and
+//! every one relaxes.)
+//!
+//! Labels, and so every time a search reports, do not depend on the order in
+//! which states of equal label leave the queue: a state's label is the
+//! smallest of its predecessors' final labels plus the step, summed in the
+//! same order whatever the queue. Only the predecessor kept for a trip
+//! ([`Engine::path`]) can differ between two equally fast trips.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
+use super::heap::IndexedHeap;
 use super::marks::{Marks, REACHED, SETTLED};
 use super::time_model::{TimeModel, same_vehicle_class};
 use crate::model::{CityIdx, Mode};
 use crate::network::{Csr, Network};
 
 const NONE: u32 = u32::MAX;
+/// The vehicle key of every road link (expressway or other road): going on
+/// from one road link to another is never a change.
+const ROAD_KEY: u64 = u64::MAX;
+
+/// The vehicle key of a link: going on from link a to link b is a change
+/// exactly when their keys differ (see [`same_vehicle_class`]).
+fn vehicle_key(mode: Mode, line: u32) -> u64 {
+    if mode.is_scheduled() {
+        ((mode as u64) << 32) | u64::from(line)
+    } else {
+        ROAD_KEY
+    }
+}
 
 /// Which way trips run relative to the given cities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +121,8 @@ pub struct Engine<'n> {
     wait: Vec<f64>,
     mode: Vec<Mode>,
     line: Vec<u32>,
+    /// Vehicle key of each link ([`vehicle_key`]).
+    key: Vec<u64>,
     /// access[city * 5 + mode]
     access: Vec<f64>,
     /// Copies of the state space: one per number of changes made so far
@@ -92,18 +132,28 @@ pub struct Engine<'n> {
 }
 
 /// Reusable memory for searches with one [`Engine`].
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Workspace {
     label: Vec<f64>,
     pred: Vec<u32>,
     /// States reached (labelled) or settled by the current search.
     marks: Marks,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    heap: IndexedHeap,
+    /// Buffer of [`Engine::reach_sorted`].
+    sorted: Vec<(CityIdx, f64)>,
     city_time: Vec<f64>,
     city_state: Vec<u32>,
     /// Cities reached by the current search ([`REACHED`]).
     city_marks: Marks,
     city_touched: Vec<CityIdx>,
+    /// Cities at the head of a settled state ([`REACHED`]).
+    node_marks: Marks,
+    /// Those cities with the first (smallest) label settled there.
+    entered: Vec<(CityIdx, f64)>,
+    /// Road arrivals settled at each city: [`REACHED`] one, [`SETTLED`] more.
+    road_marks: Marks,
+    /// The link of the first road arrival settled at each city.
+    road_first: Vec<u32>,
     last_dir: Option<Direction>,
 }
 
@@ -132,7 +182,7 @@ impl<'n> Engine<'n> {
             .collect();
         let n = net.cities().len();
         let mut line_ids: HashMap<&str, u32> = HashMap::new();
-        let line = net
+        let line: Vec<u32> = net
             .links()
             .iter()
             .map(|l| match &l.line {
@@ -142,6 +192,11 @@ impl<'n> Engine<'n> {
                 }
                 None => NONE,
             })
+            .collect();
+        let key = links
+            .iter()
+            .zip(&line)
+            .map(|(l, &id)| vehicle_key(l.mode, id))
             .collect();
         let mut access = vec![0.0; n * 5];
         for (i, c) in net.cities().iter().enumerate() {
@@ -156,6 +211,7 @@ impl<'n> Engine<'n> {
             wait: links.iter().map(|l| model.wait(l)).collect(),
             mode: links.iter().map(|l| l.mode).collect(),
             line,
+            key,
             access,
             layers: max_transfers.map_or(1, |k| k + 1),
             limit_changes: max_transfers.is_some(),
@@ -204,11 +260,20 @@ impl<'n> Engine<'n> {
         if same_vehicle_class(ma, mb) && (!ma.is_scheduled() || self.line[a] == self.line[b]) {
             return (0.0, false);
         }
+        (self.change_cost(city, a, b), true)
+    }
+
+    /// Cost of a change from link `a` to link `b` at `city` (their vehicle
+    /// keys differ): transfer, wait for `b`, and egress and access when the
+    /// mode changes. The same sums, in the same order, as [`Engine::change`].
+    #[inline]
+    fn change_cost(&self, city: CityIdx, a: usize, b: usize) -> f64 {
+        let (ma, mb) = (self.mode[a], self.mode[b]);
         let mut c = self.transfer(ma, mb) + self.wait[b];
         if ma != mb {
             c += self.access(city, ma) + self.access(city, mb);
         }
-        (c, true)
+        c
     }
 
     /// Number of directed link traversals (search states without layers).
@@ -250,10 +315,17 @@ impl<'n> Engine<'n> {
             label: vec![f64::INFINITY; states],
             pred: vec![NONE; states],
             marks: Marks::new(states),
+            heap: IndexedHeap::new(states),
+            sorted: Vec::new(),
             city_time: vec![f64::INFINITY; n],
             city_state: vec![NONE; n],
             city_marks: Marks::new(n),
-            ..Workspace::default()
+            city_touched: Vec::new(),
+            node_marks: Marks::new(n),
+            entered: Vec::new(),
+            road_marks: Marks::new(n),
+            road_first: vec![NONE; n],
+            last_dir: None,
         }
     }
 
@@ -266,6 +338,9 @@ impl<'n> Engine<'n> {
         ws.marks.clear();
         ws.city_marks.clear();
         ws.city_touched.clear();
+        ws.node_marks.clear();
+        ws.entered.clear();
+        ws.road_marks.clear();
         ws.heap.clear();
     }
 
@@ -280,7 +355,7 @@ impl<'n> Engine<'n> {
             ws.marks.set(s, REACHED);
             ws.label[i] = d;
             ws.pred[i] = pred;
-            ws.heap.push(Reverse((d.to_bits(), s)));
+            ws.heap.push_or_decrease(s, d);
         }
     }
 
@@ -300,7 +375,8 @@ impl<'n> Engine<'n> {
     /// all of `cities` at once, visiting only states within `budget` minutes.
     ///
     /// # Complexity
-    /// O((s + a) log s) for the s states and a arcs within the budget.
+    /// O(s log s + a) for the s states and a arcs within the budget (a
+    /// decrease-key costs O(log s), a pop O(log s) with a 4-ary heap).
     pub fn search(&self, ws: &mut Workspace, cities: &[CityIdx], dir: Direction, budget: f64) {
         self.reset(ws);
         ws.last_dir = Some(dir);
@@ -326,19 +402,19 @@ impl<'n> Engine<'n> {
                 }
             }
         }
-        while let Some(Reverse((bits, s))) = ws.heap.pop() {
-            let d = f64::from_bits(bits);
-            if ws.marks.get(s) == SETTLED || d > ws.label[s as usize] {
-                continue;
-            }
-            if d > budget {
-                break;
-            }
+        // Every queued state has a label within the budget (relaxations
+        // beyond it are not made), and a settled state is never queued again.
+        while let Some((s, d)) = ws.heap.pop() {
+            debug_assert!(d <= budget && ws.marks.get(s) == REACHED);
             ws.marks.set(s, SETTLED);
             let layer = s / arcs;
             let a = (s % arcs) as usize;
             let arc = g.csr.arcs()[a];
             let (v, la) = (arc.to, arc.link as usize);
+            if ws.node_marks.get(v) == 0 {
+                ws.node_marks.set(v, REACHED);
+                ws.entered.push((v, d));
+            }
             let finish = match dir {
                 Direction::Out => d + self.access(v, self.mode[la]),
                 Direction::In => d + self.access(v, self.mode[la]) + self.wait[la],
@@ -346,18 +422,47 @@ impl<'n> Engine<'n> {
             if finish <= budget {
                 Self::settle_city(ws, v, finish, s);
             }
+            let ka = self.key[la];
+            // Relax only the arcs of this link (NONE: all).
+            let mut only = NONE;
+            if ka == ROAD_KEY && !self.limit_changes {
+                match ws.road_marks.get(v) {
+                    0 => {
+                        ws.road_marks.set(v, REACHED);
+                        ws.road_first[v as usize] = la as u32;
+                    }
+                    REACHED => {
+                        ws.road_marks.set(v, SETTLED);
+                        only = ws.road_first[v as usize];
+                    }
+                    _ => continue,
+                }
+            }
             for b in g.csr.range(v) {
                 let next = g.csr.arcs()[b];
                 let lb = next.link as usize;
-                if lb == la || next.to == v {
+                if lb == la || next.to == v || (only != NONE && lb as u32 != only) {
                     continue;
                 }
-                let (c, is_change) = match dir {
-                    Direction::Out => self.change(v, la, lb),
-                    Direction::In => self.change(v, lb, la),
+                let is_change = self.key[lb] != ka;
+                let c = if !is_change {
+                    0.0
+                } else {
+                    match dir {
+                        Direction::Out => self.change_cost(v, la, lb),
+                        Direction::In => self.change_cost(v, lb, la),
+                    }
                 };
                 let nl = layer + u32::from(is_change && self.limit_changes);
                 if nl as usize >= self.layers {
+                    continue;
+                }
+                // A road arrival at a city that already has two settled
+                // would relax nothing and give the city no earlier time.
+                if self.key[lb] == ROAD_KEY
+                    && !self.limit_changes
+                    && ws.road_marks.get(next.to) == SETTLED
+                {
                     continue;
                 }
                 let nd = d + c + self.minutes[lb];
@@ -377,6 +482,33 @@ impl<'n> Engine<'n> {
             .collect();
         times.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         Reach { times }
+    }
+
+    /// Cities reached by the last search, by time then index, as
+    /// [`Engine::reach`] gives them but in a buffer of the workspace, so a
+    /// warm call allocates nothing.
+    pub fn reach_sorted<'w>(&self, ws: &'w mut Workspace) -> &'w [(CityIdx, f64)] {
+        let Workspace {
+            sorted,
+            city_touched,
+            city_time,
+            ..
+        } = ws;
+        sorted.clear();
+        sorted.extend(city_touched.iter().map(|&c| (c, city_time[c as usize])));
+        sorted.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        sorted
+    }
+
+    /// The cities the last search arrived at on some link within its
+    /// budget, each with the smallest label it settled there (minutes before
+    /// egress), in the order first reached. A search that does not enter a
+    /// city never relaxes a link leaving it (nor, with [`Direction::In`],
+    /// one arriving at it), so a link change at cities none of which is
+    /// entered nor searched from cannot change that search: scenarios and
+    /// sweeps use this to skip sources exactly.
+    pub fn entered<'w>(&self, ws: &'w Workspace) -> &'w [(CityIdx, f64)] {
+        &ws.entered
     }
 
     /// Door-to-door minutes to `city` in the last search (infinite if not reached).

@@ -12,8 +12,9 @@ use agglo::io::{
     scenario_links_layer,
 };
 use agglo::scenario::{
-    Candidate, Comparison, EvalOptions, Evaluation, Objective, Scenario, SweepOptions, SweepResult,
-    candidates_within, changed_links, compare, evaluate, rank, read_candidates, sweep_shard,
+    Baseline, Candidate, Comparison, EvalOptions, Objective, RankChange, Scenario, SweepOptions,
+    SweepResult, candidates_within, changed_links, compare, evaluate_against, evaluate_baseline,
+    rank, read_candidates, sweep_shard,
 };
 use agglo::shard::{Fingerprint, Part, Shard};
 use agglo::{Cell, Mode, Network, Table};
@@ -142,17 +143,17 @@ fn opts(minutes: f64, origin: OriginArg) -> EvalOptions {
     }
 }
 
-/// Applies and evaluates one scenario against the baseline evaluation.
+/// Applies and evaluates one scenario against the baseline evaluation
+/// (searching again only the sources its edits can reach).
 fn run_one(
-    base: &Network,
-    base_eval: &Evaluation,
+    base: &Baseline,
     file: &Path,
     opt: &EvalOptions,
 ) -> anyhow::Result<(Scenario, Network, Comparison)> {
     let s = Scenario::load(file)?;
-    let after = s.apply(base)?;
-    let e = evaluate(&after, opt);
-    let cmp = compare(base_eval, &e);
+    let after = s.apply(base.network())?;
+    let e = evaluate_against(base, &after, opt);
+    let cmp = compare(base.evaluation(), &e);
     Ok((s, after, cmp))
 }
 
@@ -163,6 +164,47 @@ fn name(net: &Network, id: &str) -> String {
 
 fn arrow(v: Option<usize>) -> String {
     v.map_or("-".into(), |r| r.to_string())
+}
+
+/// Characters of the text table's `rank_changes` summary.
+const RANK_SUMMARY_WIDTH: usize = 48;
+
+/// One member's move, as the full list gives it: `city before>after`.
+fn rank_move(r: &RankChange) -> String {
+    format!("{} {}>{}", r.city, arrow(r.before), arrow(r.after))
+}
+
+/// The text table's `rank_changes`: how many members' betweenness ranks
+/// changed and the largest moves that fit in `width` characters (members
+/// that joined or left first, then by places moved; ties by id), with `...`
+/// when some are left out. `--format json` and CSV give every move.
+fn rank_summary(ranks: &[RankChange], width: usize) -> String {
+    if ranks.is_empty() {
+        return String::new();
+    }
+    let places = |r: &RankChange| match (r.before, r.after) {
+        (Some(b), Some(a)) => b.abs_diff(a),
+        _ => usize::MAX,
+    };
+    let mut order: Vec<&RankChange> = ranks.iter().collect();
+    order.sort_by(|x, y| places(y).cmp(&places(x)).then(x.city.cmp(&y.city)));
+    let mut out = format!("{} changed", ranks.len());
+    const MORE: &str = ", ...";
+    for (i, r) in order.iter().enumerate() {
+        let sep = if i == 0 { ": " } else { ", " };
+        let item = rank_move(r);
+        let last = i + 1 == order.len();
+        let room = if last { 0 } else { MORE.len() };
+        if out.len() + sep.len() + item.len() + room > width {
+            if i > 0 {
+                out.push_str(MORE);
+            }
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(&item);
+    }
+    out
 }
 
 /// One block of the scenario report: a table of the rows that changed (every
@@ -230,11 +272,11 @@ fn sections(
         } else {
             0.0
         };
-        let ranks: Vec<String> = a
-            .ranks
-            .iter()
-            .map(|r| format!("{} {}>{}", r.city, arrow(r.before), arrow(r.after)))
-            .collect();
+        let ranks: Vec<String> = a.ranks.iter().map(rank_move).collect();
+        let ranks = Cell::Summarised {
+            summary: rank_summary(&a.ranks, RANK_SUMMARY_WIDTH),
+            items: ranks,
+        };
         aggs.push(vec![
             a.id.as_str().into(),
             Cell::Float(a.share.0, 3),
@@ -244,7 +286,7 @@ fn sections(
             Cell::Float(pct, 2),
             Cell::Float(a.access_gini.0, 4),
             Cell::Float(a.access_gini.1, 4),
-            ranks.into(),
+            ranks,
         ]);
     }
     let aggs_unchanged = cmp.agglomerations.len() - aggs.rows.len();
@@ -353,8 +395,8 @@ pub fn scenario(input: &InputArgs, a: &ScenarioArgs) -> anyhow::Result<ExitCode>
     let net = input.load()?;
     let t0 = Instant::now();
     let opt = opts(minutes, a.origin);
-    let base_eval = evaluate(&net, &opt);
-    let (s, after, cmp) = run_one(&net, &base_eval, &a.file, &opt)?;
+    let base = evaluate_baseline(&net, &opt);
+    let (s, after, cmp) = run_one(&base, &a.file, &opt)?;
     let ms = t0.elapsed().as_secs_f64() * 1e3;
     let secs = sections(&net, &after, &cmp, a.top, a.all);
     let chosen: Vec<&Section> = match a.section.as_deref() {
@@ -498,7 +540,7 @@ pub fn scenarios(input: &InputArgs, a: &ScenariosArgs) -> anyhow::Result<ExitCod
     let net = input.load()?;
     let t0 = Instant::now();
     let opt = opts(minutes, a.origin);
-    let base_eval = evaluate(&net, &opt);
+    let base = evaluate_baseline(&net, &opt);
     let base_ms = t0.elapsed().as_secs_f64() * 1e3;
     let mut t = Table::new(&[
         "scenario",
@@ -516,7 +558,7 @@ pub fn scenarios(input: &InputArgs, a: &ScenariosArgs) -> anyhow::Result<ExitCod
     ]);
     for f in &a.files {
         let t1 = Instant::now();
-        let (s, after, cmp) = run_one(&net, &base_eval, f, &opt)?;
+        let (s, after, cmp) = run_one(&base, f, &opt)?;
         let ms = t1.elapsed().as_secs_f64() * 1e3;
         let k = cmp.agglomerations.len().max(1) as f64;
         t.push(vec![
@@ -830,4 +872,42 @@ pub fn merge_sweep(parts: &[Part], geojson: bool) -> anyhow::Result<(String, Vec
         })
         .collect();
     sweep_outputs(&ranked, format, geojson)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moved(city: &str, before: Option<usize>, after: Option<usize>) -> RankChange {
+        RankChange {
+            city: city.into(),
+            before,
+            after,
+        }
+    }
+
+    #[test]
+    fn rank_summary_counts_and_lists_the_largest_moves_that_fit() {
+        let ranks = vec![
+            moved("110105", Some(19), Some(14)),
+            moved("110106", Some(14), Some(15)),
+            moved("131082", Some(101), Some(22)),
+            moved("110117", Some(62), Some(91)),
+            moved("xiongan", None, Some(40)),
+        ];
+        assert_eq!(
+            rank_summary(&ranks, 48),
+            "5 changed: xiongan ->40, 131082 101>22, ..."
+        );
+        assert_eq!(
+            rank_summary(&ranks, 200),
+            "5 changed: xiongan ->40, 131082 101>22, 110117 62>91, 110105 19>14, 110106 14>15"
+        );
+        assert_eq!(rank_summary(&ranks, 5), "5 changed");
+        assert_eq!(rank_summary(&[], 48), "");
+        for w in 0..120 {
+            let s = rank_summary(&ranks, w);
+            assert!(s.len() <= w.max("5 changed".len()), "{w}: {s}");
+        }
+    }
 }

@@ -23,7 +23,8 @@ pub use apply::{LinkDiff, changed_links};
 pub use compare::{AggChange, CityChange, Comparison, CoreChange, RankChange, compare};
 pub use edit::{Edit, Scenario};
 pub use evaluate::{
-    ACCESS_HALF_LIFE, ACCESS_HORIZON, AggEval, CoreEval, EvalOptions, Evaluation, evaluate,
+    ACCESS_HALF_LIFE, ACCESS_HORIZON, AggEval, Baseline, CoreEval, EvalOptions, Evaluation,
+    evaluate, evaluate_against, evaluate_baseline,
 };
 pub use sweep::{
     Candidate, Objective, SweepError, SweepOptions, SweepResult, candidates_within, rank,

@@ -3,11 +3,15 @@
 //! All candidates are added to one copy of the network, switched off
 //! (infinite minutes), and switched on one at a time on a per-thread clone of
 //! the search engine. A candidate between cities a and b can only change the
-//! results of a source s whose search reaches a or b within the horizon
-//! `H = max(budget, ACCESS_HORIZON)`: a path using the new link first arrives
-//! at a (or b) on old links, at a label no lower than the baseline
-//! door-to-door time minus the egress there. Only those sources are searched
-//! again; the others keep their baseline figures.
+//! results of a source s if a path using it arrives within the horizon
+//! `H = max(budget, ACCESS_HORIZON)`: such a path starts at a (or b), or
+//! first arrives there on old links, at a label no lower than the smallest
+//! label the baseline search from s settled there
+//! ([`Engine::entered`]), and then pays at least the candidate's wait and
+//! minutes. So s is searched again only if it is an end of the candidate, or
+//! its baseline search entered an end at a label L with L + wait + minutes
+//! within H; the others would find the same times and keep their baseline
+//! figures, bit for bit.
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +23,7 @@ use crate::io::LinkRecord;
 use crate::model::{CityIdx, Mode};
 use crate::network::{Network, haversine_km};
 use crate::shard::Shard;
-use crate::{Direction, Engine, TimeModel};
+use crate::{Engine, TimeModel};
 
 /// What a sweep ranks candidates by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +141,16 @@ pub enum SweepError {
     /// The network with the candidates failed to build.
     #[error("cannot add the candidates: {0}")]
     Build(String),
+}
+
+/// What the baseline search from one source gives the sweep.
+struct SourceBase {
+    /// Population within the budget.
+    within: f64,
+    /// Hansen accessibility.
+    access: f64,
+    /// Cities entered and the smallest label there ([`Engine::entered`]).
+    entered: Vec<(CityIdx, f32)>,
 }
 
 /// Pairs of cities at most `within_km` apart (great circle) with no link of
@@ -317,35 +331,38 @@ pub fn sweep_shard(
     let n = net.cities().len();
     let pop: Vec<f64> = all.cities().iter().map(|c| c.pop_2020 as f64).collect();
     let horizon = opt.minutes.max(ACCESS_HORIZON);
-    // Largest egress at each city: how far below the baseline time a path
-    // may stand when it reaches the city.
-    let slack: Vec<f64> = all
-        .cities()
-        .iter()
-        .map(|c| {
-            Mode::ALL
-                .iter()
-                .map(|&m| opt.model.access(c, m))
-                .fold(0.0, f64::max)
-        })
-        .collect();
-    let max_slack = slack.iter().copied().fold(0.0, f64::max);
-    // Baseline: measures and times (within horizon + slack) of every source.
-    let base: Vec<(f64, f64, Vec<f32>)> = (0..n as CityIdx)
+    // Baseline: measures of every source, and the cities its search entered
+    // with the smallest label there.
+    let base: Vec<SourceBase> = (0..n as CityIdx)
         .into_par_iter()
         .map_init(
             || engine.workspace(),
             |ws, s| {
-                engine.search(ws, &[s], Direction::Out, horizon + max_slack);
-                let mut row = vec![f32::INFINITY; n];
-                for (c, t) in engine.reach(ws).times {
-                    row[c as usize] = t as f32;
-                }
                 let (w, a) = source_measures(&engine, ws, s, opt.minutes, &pop);
-                (w, a, row)
+                let seen = engine
+                    .entered(ws)
+                    .iter()
+                    .map(|&(c, l)| (c, l as f32))
+                    .collect();
+                SourceBase {
+                    within: w,
+                    access: a,
+                    entered: seen,
+                }
             },
         )
         .collect();
+    // For each city, the sources whose baseline search entered it (ascending)
+    // and the label there.
+    let mut entered_by: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
+    for (s, b) in base.iter().enumerate() {
+        for &(c, l) in &b.entered {
+            entered_by[c as usize].push((s as u32, l));
+        }
+    }
+    // The labels were stored as f32: allow for their rounding (under 1e-3
+    // minutes for any label up to the largest budget).
+    const ROUNDING: f64 = 1e-3;
     let cores = core_cities(&all);
     let mut is_core = vec![false; n];
     for &c in &cores {
@@ -356,7 +373,7 @@ pub fn sweep_shard(
         .iter()
         .map(|a| a.members.clone())
         .collect();
-    let base_access: Vec<f64> = base.iter().map(|b| b.1).collect();
+    let base_access: Vec<f64> = base.iter().map(|b| b.access).collect();
     let mean_gini = |acc: &[f64]| -> f64 {
         if aggs.is_empty() {
             return 0.0;
@@ -376,19 +393,25 @@ pub fn sweep_shard(
                 let (a, b) = ends[i];
                 let link = base_links + i;
                 eng.set_link_minutes(link, candidates[i].minutes);
+                // Least cost of riding the candidate: its wait and minutes.
+                let ride = opt.model.wait(&all.links()[link]) + candidates[i].minutes;
+                let mut sources: Vec<u32> = [a, b]
+                    .iter()
+                    .flat_map(|&e| &entered_by[e as usize])
+                    .filter(|&&(_, l)| f64::from(l) - ROUNDING + ride <= horizon)
+                    .map(|&(s, _)| s)
+                    .chain([a, b])
+                    .collect();
+                // Ascending, as the full sums run.
+                sources.sort_unstable();
+                sources.dedup();
                 let (mut pop_gain, mut access_gain, mut touched) = (0.0, 0.0, Vec::new());
-                for s in 0..n {
-                    let row = &base[s].2;
-                    let near =
-                        |c: CityIdx| f64::from(row[c as usize]) - slack[c as usize] <= horizon;
-                    if !(near(a) || near(b)) {
-                        continue;
-                    }
+                for s in sources.into_iter().map(|s| s as usize) {
                     let (w, x) = source_measures(eng, ws, s as CityIdx, opt.minutes, &pop);
                     if is_core[s] {
-                        pop_gain += w - base[s].0;
+                        pop_gain += w - base[s].within;
                     }
-                    access_gain += x - base[s].1;
+                    access_gain += x - base[s].access;
                     acc[s] = x;
                     touched.push(s);
                 }
