@@ -496,3 +496,89 @@ fn centrality_paths_start_and_end_at_units_not_centres() {
         .unwrap();
     assert!(zlj.harmonic[0] < 2.5, "{}", zlj.harmonic[0]);
 }
+
+/// Issue 13, item 4: Hong Kong and Macao have no county units, and their
+/// county-level circles were drawn as disks (Hong Kong alone at 30 and 45
+/// minutes gave 704 and then 1,584 km², a disk over the sea). Their
+/// boundaries are now the county map's country outline less its units
+/// (data/sar_boundaries.geojson), so every circle of the Pearl River Delta is
+/// the dissolved union of its units, and a SAR adds its own area.
+#[test]
+fn hong_kong_and_macao_circles_are_their_polygons_not_disks() {
+    use agglo::geometry::Boundaries;
+    use geo::GeodesicArea;
+    let net = county_net();
+    let b = Boundaries::embedded_counties().unwrap();
+    let engine = Engine::new(&net, TimeModel::default(), None);
+    let aggs: Vec<&agglo::Agglomeration> = net
+        .agglomerations()
+        .iter()
+        .filter(|a| ["pearl-river-delta", "shenzhen-metro"].contains(&a.id.as_str()))
+        .collect();
+    let circles = commuting_circles(
+        &net,
+        &engine,
+        Direction::Out,
+        &aggs,
+        &[30.0, 45.0, 60.0, 90.0],
+        false,
+        CircleOptions {
+            shapes: Some(b),
+            ..CircleOptions::default()
+        },
+    );
+    let km2 = |ids: &[&str]| b.dissolve(ids).unwrap().geodesic_area_unsigned() / 1e6;
+    let within_1pct = |got: f64, want: f64| (got / want - 1.0).abs() < 0.01;
+    let (hk, macao) = (km2(&["hong-kong"]), km2(&["macao"]));
+    // Land areas about 1,106 and 33 km².
+    assert!((1080.0..1130.0).contains(&hk), "{hk}");
+    assert!((32.0..35.0).contains(&macao), "{macao}");
+    let mut seen = 0;
+    for c in &circles {
+        let ids: Vec<&str> = c
+            .cities
+            .iter()
+            .map(|&(u, _)| net.city(u).id.as_str())
+            .collect();
+        let core = net.city(c.cores[0]).id.as_str();
+        // Every unit has a polygon: the circle is their union, never a disk.
+        let union = km2(&ids);
+        assert!(
+            within_1pct(c.area_km2, union),
+            "{} {core} {}: {} km², union of {ids:?} {union}",
+            c.agglomeration,
+            c.minutes,
+            c.area_km2
+        );
+        if core == "hong-kong" && c.minutes <= 45.0 {
+            assert_eq!(ids, ["hong-kong"]);
+            assert!(
+                within_1pct(c.area_km2, hk),
+                "{} min: {}",
+                c.minutes,
+                c.area_km2
+            );
+            seen += 1;
+        }
+        if core == "macao" && c.minutes <= 45.0 {
+            assert_eq!(ids[0], "macao");
+            // Macao's polygon and the units reached, nothing more: the
+            // borders are shared, so the areas add up.
+            let rest = km2(&ids[1..]);
+            assert!(
+                within_1pct(c.area_km2, rest + macao),
+                "{} min: {}",
+                c.minutes,
+                c.area_km2
+            );
+            seen += 1;
+        }
+        if ids.contains(&"hong-kong") && core == "shenzhen" {
+            let without: Vec<&str> = ids.iter().copied().filter(|&i| i != "hong-kong").collect();
+            let grew = c.area_km2 - km2(&without);
+            assert!(within_1pct(grew, hk), "{} min: +{grew}", c.minutes);
+            seen += 1;
+        }
+    }
+    assert!(seen >= 4 + 4, "{seen}");
+}

@@ -144,13 +144,17 @@ pub fn default_layers(
     layers.extend(centrality(net, a)?);
     if counties {
         let shapes = agglo::geometry::Boundaries::embedded_counties()?;
-        // The network's own county units at the county level, else the
-        // embedded ones read alone.
+        // The network's own units at the county level (county units, and
+        // units of both levels that have a boundary: Hong Kong and Macao),
+        // else the embedded county units read alone.
         let loaded;
         let rows: Vec<&agglo::City> = if net.has_counties() {
             net.cities()
                 .iter()
-                .filter(|c| c.kind == agglo::UnitKind::County)
+                .filter(|c| {
+                    c.kind == agglo::UnitKind::County
+                        || (c.kind == agglo::UnitKind::City && shapes.index_of(&c.id).is_some())
+                })
                 .collect()
         } else {
             loaded = agglo::io::CountySource::Embedded.units()?;

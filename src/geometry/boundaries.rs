@@ -16,6 +16,15 @@ use super::parse::{self, RawGeometry, RawPolygon};
 /// = the 6-digit adcode.
 pub(crate) const COUNTIES_GEOJSON: &str = include_str!("../../data/counties.geojson");
 
+/// `data/sar_boundaries.geojson`, embedded: Hong Kong and Macao, property
+/// `id` = their node ids (`hong-kong`, `macao`): the county map's country
+/// outline less its county units, the rings picked with Natural Earth 1:10m
+/// (data/build_sar_boundaries.py), so they share their land borders with the
+/// Shenzhen and Zhuhai units vertex for vertex. The SARs have no county
+/// units: each is one unit at both levels, so its boundary is keyed by its
+/// node id.
+pub(crate) const SAR_GEOJSON: &str = include_str!("../../data/sar_boundaries.geojson");
+
 /// A boundary file that cannot be used, or a unit that is not in it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BoundaryError {
@@ -140,15 +149,52 @@ impl Boundaries {
         Ok(b)
     }
 
-    /// The county-level units of the embedded data (`data/counties.geojson`),
-    /// keyed by adcode (`"110101"`), parsed on first use.
+    /// The units of the embedded county level, parsed on first use: the
+    /// county-level units (`data/counties.geojson`, keyed by adcode,
+    /// `"110101"`), then Hong Kong and Macao (`data/sar_boundaries.geojson`,
+    /// keyed by node id, `"hong-kong"`, `"macao"`).
     pub fn embedded_counties() -> Result<&'static Boundaries, BoundaryError> {
         static CELL: OnceLock<Result<Boundaries, BoundaryError>> = OnceLock::new();
         CELL.get_or_init(|| {
-            Boundaries::from_geojson("<embedded>/counties.geojson", COUNTIES_GEOJSON, "id")
+            let mut b =
+                Boundaries::from_geojson("<embedded>/counties.geojson", COUNTIES_GEOJSON, "id")?;
+            b.append(
+                "<embedded>/sar_boundaries.geojson",
+                Boundaries::from_geojson("<embedded>/sar_boundaries.geojson", SAR_GEOJSON, "id")?,
+            )?;
+            Ok(b)
         })
         .as_ref()
         .map_err(Clone::clone)
+    }
+
+    /// Adds the units of `other` (read from `file`) after these, in their
+    /// order.
+    ///
+    /// # Errors
+    /// [`BoundaryError::DuplicateId`] for a unit of `other` already here
+    /// (`feature` is its index in `other`, `first` the index here); nothing
+    /// is added then.
+    pub fn append(&mut self, file: &str, other: Boundaries) -> Result<(), BoundaryError> {
+        if let Some((k, id)) = other
+            .ids
+            .iter()
+            .enumerate()
+            .find(|(_, id)| self.index.contains_key(*id))
+        {
+            return Err(BoundaryError::DuplicateId {
+                file: file.to_owned(),
+                feature: k,
+                first: self.index[id],
+                id: id.clone(),
+            });
+        }
+        for (id, shape) in other.ids.into_iter().zip(other.shapes) {
+            self.index.insert(id.clone(), self.ids.len());
+            self.ids.push(id);
+            self.shapes.push(shape);
+        }
+        Ok(())
     }
 
     /// Number of units.
@@ -302,5 +348,42 @@ mod tests {
             b.indices(["110101", "999999"]),
             Err(BoundaryError::UnknownUnit("999999".into()))
         );
+    }
+
+    #[test]
+    fn embedded_units_add_the_sars_by_node_id() {
+        use geo::{GeodesicArea, Winding};
+        let b = Boundaries::embedded_counties().unwrap();
+        assert_eq!(b.len(), 2991);
+        assert_eq!(b.index_of("hong-kong"), Some(2989));
+        assert_eq!(b.index_of("macao"), Some(2990));
+        // The country outline less the county units: Hong Kong 1,110 km²,
+        // Macao 33.8 km² (land areas about 1,106 and 33).
+        for (id, km2) in [("hong-kong", 1110.3), ("macao", 33.8)] {
+            let s = b.get(id).unwrap();
+            assert!(s.0.iter().all(|p| p.exterior().is_ccw()), "{id}");
+            let a = s.geodesic_area_unsigned() / 1e6;
+            assert!((a / km2 - 1.0).abs() < 0.01, "{id}: {a} km²");
+        }
+    }
+
+    #[test]
+    fn append_refuses_a_unit_already_there() {
+        let sq = |id: &str| {
+            format!(
+                r#"{{"features":[{{"properties":{{"id":"{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}}}]}}"#
+            )
+        };
+        let mut a = Boundaries::from_geojson("a", &sq("x"), "id").unwrap();
+        let b = Boundaries::from_geojson("b", &sq("y"), "id").unwrap();
+        a.append("b", b).unwrap();
+        assert_eq!((a.len(), a.index_of("y")), (2, Some(1)));
+        let c = Boundaries::from_geojson("c", &sq("x"), "id").unwrap();
+        let e = a.append("c", c).unwrap_err();
+        assert!(
+            matches!(e, BoundaryError::DuplicateId { feature: 0, first: 0, ref id, .. } if id == "x"),
+            "{e}"
+        );
+        assert_eq!(a.len(), 2);
     }
 }
