@@ -22,7 +22,8 @@ fn round(v: f64, d: i32) -> Value {
 /// unit's `id`), the fields `name`
 /// (English, else Chinese), `name_zh`, `kind`, `prefecture`, `province`,
 /// `adcode`, `pop_2020`, `pop_2010`, `growth_pct` (2010–2020 change, %),
-/// `urban_share` (城镇 share, %), `area_km2` and `density` (people per km²),
+/// `urban_share` (城镇 share, %), `area_km2` (the unit's, else its polygon's
+/// geodesic area) and `density` (people per km²),
 /// then the `extra` columns in order.
 ///
 /// # Errors
@@ -76,7 +77,10 @@ pub fn counties_layer(
         let growth = r.pop_2010.filter(|&p| p > 0).map_or(Value::Null, |p| {
             round(100.0 * (r.pop_2020 as f64 / p as f64 - 1.0), 2)
         });
-        let area = r.area_km2.unwrap_or(0.0);
+        // A unit without a recorded area (Hong Kong, Macao): its polygon's.
+        let area = r
+            .area_km2
+            .unwrap_or_else(|| crate::algorithms::area_km2(shape));
         let density = if area > 0.0 {
             round(r.pop_2020 as f64 / area, 1)
         } else {
@@ -99,7 +103,7 @@ pub fn counties_layer(
             growth,
             r.urban_share_2020
                 .map_or(Value::Null, |s| round(100.0 * s, 2)),
-            r.area_km2.map_or(Value::Null, |a| round(a, 2)),
+            round(area, 2),
             density,
         ];
         values.extend(extra.iter().map(|(_, _, v)| v[i].clone()));
