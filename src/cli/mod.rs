@@ -290,8 +290,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// The unit polygons circles are drawn with at the county level: the
-/// embedded county boundaries (a unit whose id is not one of their adcodes,
-/// and every unit at the prefecture level, is drawn as a disk).
+/// embedded county boundaries, keyed by adcode, and Hong Kong's and Macao's,
+/// keyed by node id (a unit whose id is none of these, and every unit at the
+/// prefecture level, is drawn as a disk).
 pub fn unit_shapes(
     net: &agglo::Network,
 ) -> anyhow::Result<Option<&'static dyn agglo::algorithms::UnitShapes>> {
