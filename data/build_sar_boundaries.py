@@ -44,6 +44,10 @@ import math
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+# The TopoJSON decoding and the shoelace area of the county build, shared.
+from build_counties import decode_arcs, ring_points, signed_area  # noqa: E402
+
 OUT = Path(__file__).parent
 DECIMALS = 4  # as data/counties.geojson
 # ISO 3166-1 numeric code in world-atlas -> node id in data/cities.csv.
@@ -58,35 +62,6 @@ NE_KM2 = {"hong-kong": 1039.0, "macao": 29.9}
 OFFICIAL_KM2 = {"hong-kong": 1106.0, "macao": 33.0}
 ISLAND_KM = 5.5
 R_KM = 6371.0088  # mean Earth radius
-
-
-def decode_arcs(topo):
-    """Quantized, delta-encoded arcs -> lists of (lon, lat)."""
-    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
-    out = []
-    for arc in topo["arcs"]:
-        x = y = 0
-        pts = []
-        for dx, dy in arc:
-            x += dx
-            y += dy
-            pts.append((x * sx + tx, y * sy + ty))
-        out.append(pts)
-    return out
-
-
-def ring_points(arcs, ring):
-    """A ring of arc indices (negative = reversed, ~i) -> its points, closed."""
-    pts = []
-    for i in ring:
-        p = arcs[i] if i >= 0 else arcs[~i][::-1]
-        pts.extend(p if not pts else p[1:])
-    return pts
-
-
-def signed_area(ring):
-    """Shoelace area in degrees²; positive when counter-clockwise."""
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:])) / 2
 
 
 def geodesic_km2(ring):
