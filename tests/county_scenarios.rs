@@ -22,7 +22,7 @@
 
 mod common;
 
-use common::{ok, run, stderr};
+use common::{county_reach, ok, run, stderr};
 use serde_json::Value;
 
 fn scen(name: &str) -> String {
@@ -77,26 +77,11 @@ fn minutes(from: &str, to: &str, scenario: Option<&str>) -> f64 {
 
 /// Door-to-door minutes from `from` to `to`, if reached within 240 minutes.
 fn minutes_within(from: &str, to: &str, scenario: Option<&str>) -> Option<f64> {
-    let s = scenario.map(scen);
-    let mut args = vec![
-        "--level",
-        "county",
-        "reach",
-        "--from",
-        from,
-        "--minutes",
-        "240",
-        "--format",
-        "json",
-    ];
-    if let Some(s) = &s {
-        args.extend(["--scenario", s.as_str()]);
-    }
-    let v: Value = serde_json::from_str(&ok(&args)).expect("valid JSON");
-    let rows = v["cities"].as_array().expect("rows");
-    rows.iter()
-        .find(|r| r["id"] == to)
-        .and_then(|r| r["minutes"].as_f64())
+    let rows = match scenario.map(scen) {
+        Some(s) => county_reach(from, "240", &["--scenario", &s]),
+        None => county_reach(from, "240", &[]),
+    };
+    rows.into_iter().find(|(id, _)| id == to).map(|(_, m)| m)
 }
 
 /// The in-vehicle minutes (the `ride` legs) of the fastest route from `from`

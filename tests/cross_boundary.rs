@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::ok;
+use common::{county_reach, ok};
 
 /// A file of the embedded dataset.
 fn data_file(name: &str) -> String {
@@ -39,31 +39,10 @@ fn route_total(extra: &[&str]) -> f64 {
 
 /// `(id, minutes)` of every unit or city `agglo --level county reach` lists.
 fn reach(from: &str, minutes: &str, modes: Option<&str>) -> Vec<(String, f64)> {
-    let mut args = vec![
-        "--level",
-        "county",
-        "reach",
-        "--from",
-        from,
-        "--minutes",
-        minutes,
-        "--format",
-        "csv",
-    ];
-    if let Some(m) = modes {
-        args.extend(["--modes", m]);
+    match modes {
+        Some(m) => county_reach(from, minutes, &["--modes", m]),
+        None => county_reach(from, minutes, &[]),
     }
-    let out = ok(&args);
-    let mut lines = out.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (id, min) = (col("id"), col("minutes"));
-    lines
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[id].to_owned(), f[min].parse().unwrap())
-        })
-        .collect()
 }
 
 /// A unit's `access_rail_min` in the embedded `counties.csv`.
@@ -83,39 +62,24 @@ fn rail_access(unit: &str) -> f64 {
 #[test]
 fn the_published_mtr_rides_are_reproduced_station_to_station() {
     // Station to station, no wait: the ride plus the clearance, nothing else.
-    let lo_wu = route_total(&[
-        "--from",
-        "hong-kong",
-        "--to",
-        "440303",
-        "--modes",
-        "rail",
-        "--no-wait",
-        "--no-access",
-    ]);
+    let rail_only = |from: &str, to: &str| {
+        route_total(&[
+            "--from",
+            from,
+            "--to",
+            to,
+            "--modes",
+            "rail",
+            "--no-wait",
+            "--no-access",
+        ])
+    };
+    let lo_wu = rail_only("hong-kong", "440303");
     assert_eq!(lo_wu, HUNG_HOM_LO_WU + CLEARANCE);
-    let lok_ma_chau = route_total(&[
-        "--from",
-        "hong-kong",
-        "--to",
-        "440304",
-        "--modes",
-        "rail",
-        "--no-wait",
-        "--no-access",
-    ]);
+    let lok_ma_chau = rail_only("hong-kong", "440304");
     assert_eq!(lok_ma_chau, HUNG_HOM_LOK_MA_CHAU + CLEARANCE);
     // The other way, the same.
-    let back = route_total(&[
-        "--from",
-        "440303",
-        "--to",
-        "hong-kong",
-        "--modes",
-        "rail",
-        "--no-wait",
-        "--no-access",
-    ]);
+    let back = rail_only("440303", "hong-kong");
     assert_eq!(back, lo_wu);
 }
 

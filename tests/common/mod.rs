@@ -33,6 +33,33 @@ pub fn ok(args: &[&str]) -> String {
     stdout(&o)
 }
 
+/// `(id, minutes)` of every unit or city `agglo --level county reach --from
+/// FROM --minutes MINUTES` lists (JSON output), with `extra` options added.
+pub fn county_reach(from: &str, minutes: &str, extra: &[&str]) -> Vec<(String, f64)> {
+    let mut args = vec![
+        "--level",
+        "county",
+        "reach",
+        "--from",
+        from,
+        "--minutes",
+        minutes,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let v: serde_json::Value = serde_json::from_str(&ok(&args)).expect("valid JSON");
+    v["cities"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            let id = r["id"].as_str().expect("id").to_owned();
+            (id, r["minutes"].as_f64().expect("minutes"))
+        })
+        .collect()
+}
+
 /// Writes a small network folder with the given file texts into a temp dir.
 pub fn network_dir(cities: &str, links: &str, aggs: Option<&str>) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
